@@ -1,0 +1,43 @@
+import { Command, CommanderError } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
+import { registerPlugins } from '../commands/plugins.js';
+import { registerRuns } from '../commands/runs.js';
+import { registerCompare, registerTrain } from '../commands/train.js';
+import { createContainer, processOutput, type ContainerOptions } from '../container.js';
+import { EXIT_CODES, describeError, exitCodeOf } from './exit-codes.js';
+
+export function buildProgram(containerOptions: ContainerOptions = {}): Command {
+  const output = containerOptions.output ?? processOutput;
+  let container: DependencyContainer | undefined;
+  // Built lazily: `--help` and usage errors need no registry or store.
+  const get = () => (container ??= createContainer(containerOptions));
+  const program = new Command('wus')
+    .description('Weight Update Skipping: train neural networks faster by skipping weight updates on accuracy plateaus')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (t) => output.out(t.trimEnd()), writeErr: (t) => output.err(t.trimEnd()) });
+  registerTrain(program, get);
+  registerCompare(program, get);
+  registerRuns(program, get);
+  registerPlugins(program, get);
+  // Subcommands inherit output settings but not exit handling.
+  for (const cmd of program.commands) cmd.exitOverride();
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code; never throws. */
+export async function runCli(argv: readonly string[], containerOptions: ContainerOptions = {}): Promise<number> {
+  const output = containerOptions.output ?? processOutput;
+  try {
+    await buildProgram(containerOptions).parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander already printed help, version or the usage error.
+      return error.exitCode === 0 ? 0 : EXIT_CODES.USAGE;
+    }
+    output.err(describeError(error));
+    return exitCodeOf(error);
+  }
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import type { DependencyContainer } from 'tsyringe';
+import { applyOptionOverrides, parseAssignment } from '../config/overrides.js';
+import { resolveConfig } from '../config/load.js';
+import { compareConfig, trainConfig } from '../config/schema.js';
+import { TOKENS, type Output } from '../container.js';
+import { ExperimentRunner } from '../experiment/runner.js';
+import { Study } from '../experiment/study.js';
+import { compareRows, formatTable } from '../report/compare-table.js';
+import { addTrainingFlags, flagsToConfig, type TrainingFlags } from './training-flags.js';
+
+function modelOptions(flags: TrainingFlags, fromConfig: Record<string, unknown>): Record<string, unknown> {
+  const out = { ...fromConfig };
+  for (const a of flags.modelOption ?? []) {
+    const { key, value } = parseAssignment(a);
+    out[key] = value;
+  }
+  return out;
+}
+
+export function registerTrain(program: Command, container: () => DependencyContainer): void {
+  addTrainingFlags(
+    program
+      .command('train')
+      .description('train one model with one skip policy (default: never skip) and record the run')
+      .option('-p, --policy <name>', 'skip policy (default never; see `wus plugins`)'),
+  ).action(async (flags: TrainingFlags & { policy?: string }) => {
+    const c = container();
+    const base = await resolveConfig(trainConfig, flags.config, { ...flagsToConfig(flags), policy: flags.policy });
+    const [policy] = applyOptionOverrides([base.policy], flags.policyOption ?? []);
+    const config = { ...base, policy: policy!, modelOptions: modelOptions(flags, base.modelOptions) };
+    const runner = c.resolve(ExperimentRunner);
+    const session = await runner.open(config);
+    const trial = await runner.runTrial(session, config.policy, { label: typeof policy === 'string' ? policy : policy!.name });
+    const out = c.resolve<Output>(TOKENS.Output);
+    const [row] = compareRows([trial]);
+    out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : `${formatTable([row!])}\nrun ${trial.runId}`);
+  });
+}
+
+export function registerCompare(program: Command, container: () => DependencyContainer): void {
+  addTrainingFlags(
+    program
+      .command('compare')
+      .description('train the baseline and skip policies on identical seed, data order and schedule; print the paper-style table')
+      .option('-P, --policies <list>', 'comma-separated policies, baseline first (default never,wus,wus-lr)'),
+  ).action(async (flags: TrainingFlags & { policies?: string }) => {
+    const c = container();
+    const policies = flags.policies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const base = await resolveConfig(compareConfig, flags.config, { ...flagsToConfig(flags), policies });
+    const config = {
+      ...base,
+      policies: applyOptionOverrides(base.policies, flags.policyOption ?? []),
+      modelOptions: modelOptions(flags, base.modelOptions),
+    };
+    const outcome = await c.resolve(Study).run(config);
+    const out = c.resolve<Output>(TOKENS.Output);
+    out.out(flags.json === true ? JSON.stringify({ studyRunId: outcome.studyRunId, rows: outcome.rows }, null, 2) : outcome.table);
+  });
+}

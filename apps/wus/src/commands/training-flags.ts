@@ -1,0 +1,83 @@
+import { ConfigError } from '@wus/core';
+import { Command, InvalidArgumentError, Option } from 'commander';
+
+function number(name: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+    return n;
+  };
+}
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+/** Flags shared by `train` and `compare`; each maps to a config key (flags beat the config file). */
+export function addTrainingFlags(cmd: Command): Command {
+  return cmd
+    .option('-c, --config <file>', 'YAML or JSON config file; flags override its values')
+    .option('-m, --model <name>', 'model plugin (default mlp; see `wus plugins`)')
+    .option('--model-option <key=value>', 'model option, e.g. widthMultiplier=0.5 (repeatable)', collect)
+    .option('-d, --dataset <name>', 'dataset plugin (default fashion-mnist)')
+    .option('--data-dir <dir>', 'directory holding the data files')
+    .option('--val-fraction <x>', 'fraction of training data held out for validation (default 0.1)', number('--val-fraction'))
+    .option('--limit <n>', 'use only the first n training images (quick runs)', number('--limit'))
+    .option('-e, --epochs <n>', 'epochs (default 15)', number('--epochs'))
+    .option('-b, --batch-size <n>', 'mini-batch size (default 128)', number('--batch-size'))
+    .option('--lr <x>', 'base learning rate (default 0.05)', number('--lr'))
+    .addOption(new Option('--optimizer <name>', 'optimizer (default sgd)').choices(['sgd', 'adam']))
+    .option('--momentum <x>', 'SGD momentum (default 0.9)', number('--momentum'))
+    .option('--weight-decay <x>', 'L2 weight decay on weights, applied only when they update (default 5e-4)', number('--weight-decay'))
+    .option('--lr-schedule <name>', 'LR schedule plugin: constant, step, cosine, plateau')
+    .option('-s, --seed <n>', 'seed of data order and initialisation (default 42)', number('--seed'))
+    .addOption(new Option('--backend <name>', 'tfjs backend (default auto)').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']))
+    .option('-o, --policy-option <policy.key=value>', 'skip-policy option, e.g. wus.threshold=0.003 (repeatable)', collect)
+    .option('--plugin <module>', 'load a plugin module (file path or package name; repeatable)', collect)
+    .option('--experiment <name>', 'experiment the runs belong to (default "default")')
+    .option('--json', 'print the result as JSON on stdout');
+}
+
+export interface TrainingFlags {
+  config?: string;
+  model?: string;
+  modelOption?: string[];
+  dataset?: string;
+  dataDir?: string;
+  valFraction?: number;
+  limit?: number;
+  epochs?: number;
+  batchSize?: number;
+  lr?: number;
+  optimizer?: string;
+  momentum?: number;
+  weightDecay?: number;
+  lrSchedule?: string;
+  seed?: number;
+  backend?: string;
+  policyOption?: string[];
+  plugin?: string[];
+  experiment?: string;
+  json?: boolean;
+}
+
+/** Flags as config keys (undefined = not given, the config file or default decides). */
+export function flagsToConfig(f: TrainingFlags): Record<string, unknown> {
+  if (f.plugin !== undefined && f.plugin.some((p) => p.trim() === '')) throw new ConfigError('--plugin needs a module path or package name');
+  return {
+    model: f.model,
+    dataset: f.dataset,
+    dataDir: f.dataDir,
+    validationFraction: f.valFraction,
+    limit: f.limit,
+    epochs: f.epochs,
+    batchSize: f.batchSize,
+    lr: f.lr,
+    optimizer: f.optimizer,
+    momentum: f.momentum,
+    weightDecay: f.weightDecay,
+    lrSchedule: f.lrSchedule,
+    seed: f.seed,
+    backend: f.backend,
+    plugins: f.plugin,
+    experiment: f.experiment,
+  };
+}

@@ -1,0 +1,55 @@
+import 'reflect-metadata';
+import { PluginRegistry } from '@wus/core';
+import { plugins as datasetPlugins } from '@wus/datasets';
+import { plugins as lrSchedulePlugins } from '@wus/lr-schedules';
+import { plugins as basicPolicyPlugins } from '@wus/policy-basic';
+import { plugins as wusPlugins } from '@wus/policy-wus';
+import { plugins as wusLrPlugins } from '@wus/policy-wus-lr';
+import { LocalRunStore, defaultRunStoreRoot, type Tracker } from '@wus/tracking';
+import { plugins as zooBasicPlugins } from '@wus/zoo-basic';
+import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+
+/** Injection tokens: interfaces have no runtime identity, so every seam gets a symbol. */
+export const TOKENS = {
+  Registry: Symbol('PluginRegistry'),
+  Tracker: Symbol('Tracker'),
+  RunStore: Symbol('LocalRunStore'),
+  Output: Symbol('Output'),
+} as const;
+
+/** Where the app writes what the user reads; tests capture it. */
+export interface Output {
+  /** Results (tables, JSON): stdout. */
+  out(text: string): void;
+  /** Progress and diagnostics: stderr. */
+  err(text: string): void;
+  /** Whether progress bars may redraw (a terminal). */
+  readonly interactive: boolean;
+}
+
+export const processOutput: Output = {
+  out: (t) => void process.stdout.write(t.endsWith('\n') ? t : `${t}\n`),
+  err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
+  interactive: process.stderr.isTTY === true,
+};
+
+/** Built-ins register exactly as a third-party plugin module would. */
+export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, datasetPlugins, basicPolicyPlugins, wusPlugins, wusLrPlugins, lrSchedulePlugins];
+
+export interface ContainerOptions {
+  readonly storeRoot?: string;
+  readonly output?: Output;
+}
+
+/** The composition root: the only place that knows every package. */
+export function createContainer(options: ContainerOptions = {}): DependencyContainer {
+  const c = rootContainer.createChildContainer();
+  const registry = new PluginRegistry();
+  for (const mod of BUILTIN_PLUGIN_MODULES) registry.register(...mod);
+  const store = new LocalRunStore({ root: options.storeRoot ?? defaultRunStoreRoot() });
+  c.registerInstance(TOKENS.Registry, registry);
+  c.registerInstance(TOKENS.RunStore, store);
+  c.registerInstance<Tracker>(TOKENS.Tracker, store);
+  c.registerInstance<Output>(TOKENS.Output, options.output ?? processOutput);
+  return c;
+}

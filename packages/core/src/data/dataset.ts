@@ -1,0 +1,37 @@
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** One mini-batch on the active backend. The consumer disposes `x` and `y`. */
+export interface Batch {
+  /** Inputs, `[n, ...sampleShape]`, float32. */
+  readonly x: tf.Tensor;
+  /** Integer class labels, `[n]`, int32. */
+  readonly y: tf.Tensor1D;
+  readonly size: number;
+}
+
+export interface BatchOptions {
+  readonly batchSize: number;
+  /** Seed of this pass's order; omitted = the stored order (evaluation). */
+  readonly shuffleSeed?: number;
+  /** Drop a last incomplete batch (training) or keep it (evaluation). */
+  readonly dropRemainder?: boolean;
+}
+
+/** A labelled split a trainer can iterate. */
+export interface LabeledSplit {
+  readonly count: number;
+  /** Shape of one sample, e.g. `[28, 28, 1]`. */
+  readonly sampleShape: readonly number[];
+  batches(options: BatchOptions): Iterable<Batch>;
+}
+
+export interface DatasetBundle {
+  readonly name: string;
+  readonly numClasses: number;
+  readonly classNames?: readonly string[];
+  readonly train: LabeledSplit;
+  readonly validation: LabeledSplit | undefined;
+  readonly test: LabeledSplit | undefined;
+  /** Where the data came from (directory, bundled subset…), for logs and tracking. */
+  readonly source: string;
+}

@@ -1,0 +1,57 @@
+/**
+ * Typed errors. Every failure a user can cause carries a stable `code` (for scripts and exit
+ * codes) and a message that says what is wrong and what to do next.
+ */
+export type WusErrorCode =
+  | 'CONFIG'
+  | 'DATASET'
+  | 'PLUGIN'
+  | 'BACKEND'
+  | 'STORE'
+  | 'TRAINING';
+
+export class WusError extends Error {
+  readonly code: WusErrorCode;
+  constructor(code: WusErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+    this.code = code;
+  }
+}
+
+/** A bad option, flag or config value. */
+export class ConfigError extends WusError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('CONFIG', message, options);
+  }
+}
+
+/** A missing, corrupt or inconsistent data file. `file` names the culprit. */
+export class DatasetError extends WusError {
+  readonly file: string | undefined;
+  constructor(message: string, file?: string, options?: { cause?: unknown }) {
+    super('DATASET', file === undefined ? message : `${file}: ${message}`, options);
+    this.file = file;
+  }
+}
+
+/** An unknown plugin name, a duplicate registration, or a plugin module that cannot load. */
+export class PluginError extends WusError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('PLUGIN', message, options);
+  }
+}
+
+/** A requested tfjs backend that cannot be loaded or initialised. */
+export class BackendError extends WusError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('BACKEND', message, options);
+  }
+}
+
+/** Training cannot go on (e.g. the loss became NaN). */
+export class TrainingError extends WusError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('TRAINING', message, options);
+  }
+}

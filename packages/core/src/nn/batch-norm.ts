@@ -1,0 +1,52 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createParameter, uniqueVariableName } from './init.js';
+import type { LayerSpec } from './layer.js';
+
+export interface BatchNormOptions {
+  /** Weight of the old moving statistics (Keras convention). */
+  readonly momentum?: number;
+  readonly epsilon?: number;
+}
+
+/**
+ * Batch normalisation over every axis but the last. gamma is a `norm-scale`, beta a
+ * `norm-shift` parameter. Moving statistics keep updating in training-mode forward passes,
+ * also during skip windows (they are state, not learned weights).
+ */
+export function batchNorm(options: BatchNormOptions = {}): LayerSpec {
+  const momentum = options.momentum ?? 0.9;
+  const epsilon = options.epsilon ?? 1e-5;
+  return {
+    type: 'batch_norm',
+    parameterised: true,
+    build(ctx) {
+      const channels = ctx.inputShape[ctx.inputShape.length - 1]!;
+      const gamma = createParameter(ctx, 'gamma', 'norm-scale', tf.ones([channels]));
+      const beta = createParameter(ctx, 'beta', 'norm-shift', tf.zeros([channels]));
+      const movingMean = tf.variable(tf.zeros([channels]), false, uniqueVariableName(`${ctx.name}/moving_mean`));
+      const movingVar = tf.variable(tf.ones([channels]), false, uniqueVariableName(`${ctx.name}/moving_variance`));
+      const axes = ctx.inputShape.map((_, i) => i); // batch axis 0 + all but channels
+      return {
+        name: ctx.name,
+        parameters: [gamma, beta],
+        state: [movingMean, movingVar],
+        outputShape: ctx.inputShape,
+        kernels: ['Mean', 'SquaredDifference', 'Sub', 'Mul', 'Rsqrt', 'Add'],
+        apply: (x, training) => {
+          let mean: tf.Tensor;
+          let variance: tf.Tensor;
+          if (training) {
+            ({ mean, variance } = tf.moments(x, axes));
+            // Variable assignment is not taped: the moving stats never receive gradients.
+            movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
+            movingVar.assign(tf.add(tf.mul(movingVar, momentum), tf.mul(variance, 1 - momentum)));
+          } else {
+            mean = movingMean;
+            variance = movingVar;
+          }
+          return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma.variable), beta.variable);
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,62 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../errors/errors.js';
+import { deriveSeed } from '../random/random.js';
+import { createParameter, glorotUniform } from './init.js';
+import type { LayerSpec } from './layer.js';
+
+export interface Conv2dOptions {
+  readonly filters: number;
+  readonly kernelSize: number;
+  readonly strides?: number;
+  readonly padding?: 'same' | 'valid';
+  readonly dilation?: number;
+  readonly useBias?: boolean;
+}
+
+function outSize(size: number, k: number, stride: number, dilation: number, padding: 'same' | 'valid'): number {
+  const effective = (k - 1) * dilation + 1;
+  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - effective) / stride) + 1;
+}
+
+/**
+ * 2-D convolution (NHWC) plus bias as separate, unfused ops, so the filter gradient
+ * (Conv2DBackpropFilter) runs only when the kernel variable is in the step's variable list.
+ */
+export function conv2d(options: Conv2dOptions): LayerSpec {
+  const strides = options.strides ?? 1;
+  const padding = options.padding ?? 'same';
+  const dilation = options.dilation ?? 1;
+  return {
+    type: 'conv2d',
+    parameterised: true,
+    build(ctx) {
+      if (ctx.inputShape.length !== 3) {
+        throw new ConfigError(`${ctx.name}: conv2d expects [height, width, channels], got [${ctx.inputShape.join(', ')}]`);
+      }
+      const [h, w, c] = ctx.inputShape as [number, number, number];
+      const k = options.kernelSize;
+      const oh = outSize(h, k, strides, dilation, padding);
+      const ow = outSize(w, k, strides, dilation, padding);
+      if (oh < 1 || ow < 1) {
+        throw new ConfigError(
+          `${ctx.name}: a ${k}×${k} 'valid' convolution does not fit a ${h}×${w} input; use a larger input (pad it) or padding 'same'`,
+        );
+      }
+      const fanIn = k * k * c;
+      const fanOut = k * k * options.filters;
+      const kernel = createParameter(ctx, 'kernel', 'weight', glorotUniform([k, k, c, options.filters], fanIn, fanOut, deriveSeed(ctx.seed, 'kernel')));
+      const bias = options.useBias === false ? undefined : createParameter(ctx, 'bias', 'bias', tf.zeros([options.filters]));
+      return {
+        name: ctx.name,
+        parameters: bias === undefined ? [kernel] : [kernel, bias],
+        state: [],
+        outputShape: [oh, ow, options.filters],
+        kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Add', 'Sum'],
+        apply: (x) => {
+          const y = tf.conv2d(x as tf.Tensor4D, kernel.variable as tf.Tensor4D, strides, padding, 'NHWC', dilation);
+          return bias === undefined ? y : tf.add(y, bias.variable);
+        },
+      };
+    },
+  };
+}

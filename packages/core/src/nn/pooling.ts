@@ -1,0 +1,40 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { ConfigError } from '../errors/errors.js';
+import type { LayerSpec } from './layer.js';
+
+export interface PoolOptions {
+  readonly size: number;
+  readonly strides?: number;
+  readonly padding?: 'same' | 'valid';
+}
+
+function pool(type: 'max_pool' | 'avg_pool', options: PoolOptions): LayerSpec {
+  const strides = options.strides ?? options.size;
+  const padding = options.padding ?? 'valid';
+  return {
+    type,
+    parameterised: false,
+    build(ctx) {
+      const [h, w, c] = ctx.inputShape as [number, number, number];
+      const out = (n: number) => (padding === 'same' ? Math.ceil(n / strides) : Math.floor((n - options.size) / strides) + 1);
+      if (out(h) < 1 || out(w) < 1) {
+        throw new ConfigError(`${ctx.name}: a ${options.size}×${options.size} pool does not fit a ${h}×${w} input; use a larger input (pad it)`);
+      }
+      const isMax = type === 'max_pool';
+      return {
+        name: ctx.name,
+        parameters: [],
+        state: [],
+        outputShape: [out(h), out(w), c],
+        kernels: isMax ? ['MaxPool', 'MaxPoolGrad'] : ['AvgPool', 'AvgPoolGrad'],
+        apply: (x) =>
+          isMax
+            ? tf.maxPool(x as tf.Tensor4D, options.size, strides, padding)
+            : tf.avgPool(x as tf.Tensor4D, options.size, strides, padding),
+      };
+    },
+  };
+}
+
+export const maxPool = (options: PoolOptions): LayerSpec => pool('max_pool', options);
+export const avgPool = (options: PoolOptions): LayerSpec => pool('avg_pool', options);

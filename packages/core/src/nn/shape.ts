@@ -1,0 +1,20 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { LayerSpec } from './layer.js';
+
+export function flatten(): LayerSpec {
+  return {
+    type: 'flatten',
+    parameterised: false,
+    build(ctx) {
+      const units = ctx.inputShape.reduce((a, b) => a * b, 1);
+      return {
+        name: ctx.name,
+        parameters: [],
+        state: [],
+        outputShape: [units],
+        kernels: ['Reshape'],
+        apply: (x) => tf.reshape(x, [x.shape[0]!, units]),
+      };
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../backend/backend.js';
+import type { Callback } from '../callbacks/callback.js';
+import { ConfigError } from '../errors/errors.js';
+import * as nn from '../nn/index.js';
+import { Sgd } from '../optim/sgd.js';
+import { FULL_UPDATE, skipWeights } from '../plan/update-plan.js';
+import type { SkipPolicy } from '../policy/skip-policy.js';
+import { toyDataset } from '../testing/array-split.js';
+import { Trainer, type TrainerOptions } from './trainer.js';
+
+const mlp = (seed: number) =>
+  nn.sequential({ name: 'mlp', inputShape: [8], numClasses: 4, seed, layers: [nn.dense({ units: 16 }), nn.relu(), nn.dense({ units: 4 })] });
+
+function options(overrides: Partial<TrainerOptions> = {}): TrainerOptions {
+  return {
+    model: mlp(1),
+    data: toyDataset({ count: 256, sampleShape: [8], numClasses: 4, seed: 5 }),
+    optimizer: new Sgd({ momentum: 0.9 }),
+    policy: { description: 'never', plan: () => FULL_UPDATE },
+    epochs: 3,
+    batchSize: 32,
+    lr: 0.1,
+    seed: 11,
+    ...overrides,
+  };
+}
+
+describe('Trainer', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu');
+  });
+
+  it('learns a toy problem and reports per-epoch records and a test score', async () => {
+    const result = await new Trainer(options({ epochs: 8 })).fit();
+    expect(result.epochs).toHaveLength(8);
+    expect(result.totalSteps).toBe(8 * 8);
+    expect(result.skippedSteps).toBe(0);
+    expect(result.epochs[7]!.metrics['loss']!).toBeLessThan(result.epochs[0]!.metrics['loss']!);
+    expect(result.test!['accuracy']!).toBeGreaterThan(0.6);
+    expect(result.epochs[0]!.metrics).toHaveProperty('val_accuracy');
+  });
+
+  it('is reproducible: same seed, same data order and initialisation → identical results', async () => {
+    const a = await new Trainer(options()).fit();
+    const b = await new Trainer(options()).fit();
+    expect(b.epochs.map((e) => e.metrics)).toEqual(a.epochs.map((e) => e.metrics));
+    const c = await new Trainer(options({ seed: 12 })).fit();
+    expect(c.epochs.map((e) => e.metrics)).not.toEqual(a.epochs.map((e) => e.metrics));
+  });
+
+  it('emits events in order and counts skipped steps from the plans it executed', async () => {
+    const events: string[] = [];
+    const policy: SkipPolicy = {
+      description: 'odd epochs skip',
+      plan: (ctx) => (ctx.epoch % 2 === 1 ? skipWeights() : FULL_UPDATE),
+      onEvaluation: (_ctx, ev) => void events.push(`eval${ev.epoch}:${ev.fullyUpdated}`),
+    };
+    const recorder: Callback = {
+      name: 'recorder',
+      onTrainBegin: () => void events.push('begin'),
+      onEpochBegin: (ctx) => void events.push(`epoch${ctx.epoch}`),
+      onEpochEnd: (_ctx, rec) => void events.push(`end${rec.epoch}:${rec.skippedSteps}/${rec.steps}`),
+      onTrainEnd: () => void events.push('done'),
+    };
+    const result = await new Trainer(options({ policy, callbacks: [recorder] })).fit();
+    expect(events).toEqual(['begin', 'epoch0', 'eval0:true', 'end0:0/8', 'epoch1', 'eval1:false', 'end1:8/8', 'epoch2', 'eval2:true', 'end2:0/8', 'done']);
+    expect(result.skippedSteps).toBe(8);
+  });
+
+  it('stops early when a callback asks', async () => {
+    const stopper: Callback = { name: 'stop', shouldStop: () => true };
+    const result = await new Trainer(options({ callbacks: [stopper] })).fit();
+    expect(result.epochs).toHaveLength(1);
+    expect(result.stoppedEarly).toBe(true);
+  });
+
+  it('rejects bad options with a ConfigError', () => {
+    expect(() => new Trainer(options({ epochs: 0 }))).toThrow(ConfigError);
+    expect(() => new Trainer(options({ lr: -1 }))).toThrow(/learning rate/);
+    expect(() => new Trainer(options({ batchSize: 10_000 }))).toThrow(/exceeds the 256 training samples/);
+  });
+});

@@ -1,0 +1,2 @@
+export * from './load-bundle.js';
+export * from './options.js';

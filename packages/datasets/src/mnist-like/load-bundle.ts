@@ -1,0 +1,91 @@
+import { type DatasetBundle, deriveSeed } from '@wus/core';
+import { assertDataDir } from '../idx/locate.js';
+import { type LabeledImages, loadLabeledImages } from '../idx/labeled-images.js';
+import { MemorySplit } from '../memory-split/memory-split.js';
+import { type PixelStatistics, pixelStatistics, standardize } from '../normalize/pixel-statistics.js';
+import { holdOut } from '../split/hold-out.js';
+
+/** What differs between MNIST-style datasets. */
+export interface MnistLikeSpec {
+  readonly name: string;
+  readonly classNames: readonly string[];
+  /** Appended to "not found" errors: how the user gets the files. */
+  readonly howToFix: string;
+}
+
+export interface MnistLikeLoadOptions {
+  readonly validationFraction: number;
+  readonly seed: number;
+  readonly limit?: number | undefined;
+}
+
+/** Sample counts of the files as found, before the validation split and `limit`. */
+export interface FileCounts {
+  readonly train: number;
+  readonly test: number;
+}
+
+/** A DatasetBundle that also reports the normalisation it applied, for logs and reproductions. */
+export interface MnistLikeBundle extends DatasetBundle {
+  readonly classNames: readonly string[];
+  readonly validation: MemorySplit | undefined;
+  readonly train: MemorySplit;
+  readonly test: MemorySplit;
+  /** Mean and std of pixel/255 over the training split; every split is standardised with these. */
+  readonly normalization: PixelStatistics;
+}
+
+const IMAGE_SIZE = 28;
+
+/** Purpose string of the hold-out seed, so the split does not share a stream with other seeded choices. */
+export const VALIDATION_SEED_PURPOSE = 'dataset/validation-split';
+
+/**
+ * Loads the four IDX files from `dir` and builds train (after hold-out and `limit`), validation
+ * and test splits, all standardised with the training split's statistics so that neither
+ * validation nor test data leaks into training.
+ */
+export async function loadMnistLikeBundle(
+  spec: MnistLikeSpec,
+  dir: string,
+  describeSource: (counts: FileCounts) => string,
+  options: MnistLikeLoadOptions,
+): Promise<MnistLikeBundle> {
+  await assertDataDir(dir, spec.howToFix);
+  const fileOptions = { numClasses: spec.classNames.length, rows: IMAGE_SIZE, cols: IMAGE_SIZE, howToFix: spec.howToFix };
+  const [trainFiles, testFiles] = await Promise.all([
+    loadLabeledImages(dir, 'train', fileOptions),
+    loadLabeledImages(dir, 't10k', fileOptions),
+  ]);
+
+  const split = holdOut(trainFiles.labels, spec.classNames.length, {
+    fraction: options.validationFraction,
+    seed: deriveSeed(options.seed, VALIDATION_SEED_PURPOSE),
+  });
+  const trainIndices = options.limit === undefined ? split.train : split.train.subarray(0, options.limit);
+  const normalization = pixelStatistics(trainFiles.pixels, trainIndices, IMAGE_SIZE * IMAGE_SIZE);
+
+  return {
+    name: spec.name,
+    numClasses: spec.classNames.length,
+    classNames: spec.classNames,
+    train: toSplit(trainFiles, trainIndices, normalization),
+    validation: split.validation.length > 0 ? toSplit(trainFiles, split.validation, normalization) : undefined,
+    test: toSplit(testFiles, allIndices(testFiles.count), normalization),
+    source: describeSource({ train: trainFiles.count, test: testFiles.count }),
+    normalization,
+  };
+}
+
+function toSplit(files: LabeledImages, indices: Uint32Array, stats: PixelStatistics): MemorySplit {
+  const labels = new Int32Array(indices.length);
+  for (let k = 0; k < indices.length; k++) labels[k] = files.labels[indices[k]!]!;
+  const images = standardize(files.pixels, indices, files.rows * files.cols, stats);
+  return new MemorySplit(images, labels, [files.rows, files.cols, 1]);
+}
+
+function allIndices(n: number): Uint32Array {
+  const idx = new Uint32Array(n);
+  for (let i = 0; i < n; i++) idx[i] = i;
+  return idx;
+}

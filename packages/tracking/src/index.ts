@@ -1,0 +1,54 @@
+/**
+ * @wus/tracking — the tracking seam (Tracker / RunHandle), the crash-safe local run store
+ * (the default tracker and the reader behind `wus runs` / `wus sync`) and the callback that
+ * logs a training run.
+ */
+export type {
+  MetricPoint,
+  ParamValue,
+  RunHandle,
+  RunStatus,
+  StartRunOptions,
+  TagValue,
+  TerminalRunStatus,
+  Tracker,
+} from './tracker.js';
+export {
+  InvalidTrackingInputError,
+  ParamConflictError,
+  RunNotFoundError,
+  StoreError,
+  type StoreErrorReason,
+} from './errors.js';
+export { LocalRunStore, RUN_FILES, defaultRunStoreRoot, type LocalRunStoreOptions } from './local-store.js';
+export {
+  STORE_FORMAT_VERSION,
+  type ArtifactInfo,
+  type ExperimentInfo,
+  type ListRunsFilter,
+  type MetricHistoryPoint,
+  type ProcessState,
+  type RunDetails,
+  type RunInfo,
+  type RunMeta,
+  type RunReader,
+  type StoreIssue,
+} from './store-types.js';
+export { readMetricsFile, groupMetrics, type ReadMetricsResult, type StoredMetricPoint } from './metrics-file.js';
+export { isProcessAlive } from './process-state.js';
+export {
+  LIMITS,
+  decodeMetricValue,
+  encodeMetricValue,
+  flattenParams,
+  validateKey,
+  type EncodedMetricValue,
+} from './validation.js';
+export {
+  EPOCH_METRIC_KEYS,
+  FINAL_METRIC_KEYS,
+  TrackingCallback,
+  epochMetricPoints,
+  finalMetricPoints,
+  type TrackingCallbackOptions,
+} from './tracking-callback.js';

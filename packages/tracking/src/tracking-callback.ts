@@ -1,0 +1,96 @@
+import type { Callback, EpochRecord, TrainingContext, TrainResult } from '@wus/core';
+import type { MetricPoint, RunHandle } from './tracker.js';
+
+export interface TrackingCallbackOptions {
+  /** End the run FINISHED after logging the final metrics (default true). */
+  readonly endRunOnTrainEnd?: boolean;
+}
+
+/**
+ * Per-epoch metric keys written besides the trainer's own (`loss`, `accuracy`, `val_loss`,
+ * `val_accuracy`, …). Step = epoch index (0-based).
+ */
+export const EPOCH_METRIC_KEYS = {
+  epochTime: 'epoch_time_s',
+  trainTime: 'epoch_train_time_s',
+  skippedFraction: 'epoch_skipped_fraction',
+  lr: 'lr',
+} as const;
+
+/**
+ * Final (whole-fit) metric keys, logged once at step = number of epochs run. Test metrics are
+ * added as `test_<key>` at the same step.
+ */
+export const FINAL_METRIC_KEYS = {
+  wallTime: 'wall_time_s',
+  trainTime: 'train_time_s',
+  totalSteps: 'total_steps',
+  skippedSteps: 'skipped_steps',
+  skippedFraction: 'skipped_fraction',
+  stoppedEarly: 'stopped_early',
+} as const;
+
+/** The points logged for one epoch (exported so other trackers and tests share the mapping). */
+export function epochMetricPoints(epoch: EpochRecord): MetricPoint[] {
+  const step = epoch.epoch;
+  const points: MetricPoint[] = Object.entries(epoch.metrics).map(([key, value]) => ({ key, value, step }));
+  points.push(
+    { key: EPOCH_METRIC_KEYS.epochTime, value: epoch.epochTimeMs / 1000, step },
+    { key: EPOCH_METRIC_KEYS.trainTime, value: epoch.trainTimeMs / 1000, step },
+    { key: EPOCH_METRIC_KEYS.skippedFraction, value: fraction(epoch.skippedSteps, epoch.steps), step },
+    { key: EPOCH_METRIC_KEYS.lr, value: epoch.lr, step },
+  );
+  return points;
+}
+
+/** The points logged at the end of training. */
+export function finalMetricPoints(result: TrainResult): MetricPoint[] {
+  const step = result.epochs.length;
+  const points: MetricPoint[] = Object.entries(result.test ?? {}).map(([key, value]) => ({
+    key: `test_${key}`,
+    value,
+    step,
+  }));
+  points.push(
+    { key: FINAL_METRIC_KEYS.wallTime, value: result.wallTimeMs / 1000, step },
+    { key: FINAL_METRIC_KEYS.trainTime, value: result.trainTimeMs / 1000, step },
+    { key: FINAL_METRIC_KEYS.totalSteps, value: result.totalSteps, step },
+    { key: FINAL_METRIC_KEYS.skippedSteps, value: result.skippedSteps, step },
+    { key: FINAL_METRIC_KEYS.skippedFraction, value: fraction(result.skippedSteps, result.totalSteps), step },
+    { key: FINAL_METRIC_KEYS.stoppedEarly, value: result.stoppedEarly ? 1 : 0, step },
+  );
+  return points;
+}
+
+function fraction(part: number, whole: number): number {
+  return whole > 0 ? part / whole : 0;
+}
+
+/**
+ * Logs a trial's training to its run: per-epoch metrics at each epoch end, final metrics at
+ * train end, then ends the run FINISHED. If training throws, the app ends the run FAILED
+ * (`end` is idempotent, so doing it unconditionally in a `finally`/`catch` is safe).
+ * A failure to log propagates and aborts training, as for any callback: metrics are never
+ * silently lost.
+ */
+export class TrackingCallback implements Callback {
+  readonly name = 'tracking';
+  private readonly endRun: boolean;
+
+  constructor(
+    readonly run: RunHandle,
+    options: TrackingCallbackOptions = {},
+  ) {
+    this.endRun = options.endRunOnTrainEnd ?? true;
+  }
+
+  async onEpochEnd(_ctx: TrainingContext, epoch: EpochRecord): Promise<void> {
+    await this.run.logMetrics(epochMetricPoints(epoch));
+  }
+
+  async onTrainEnd(_ctx: TrainingContext, result: TrainResult): Promise<void> {
+    await this.run.logMetrics(finalMetricPoints(result));
+    if (this.endRun) await this.run.end('FINISHED');
+    else await this.run.flush();
+  }
+}

@@ -1,0 +1,149 @@
+import { join } from 'node:path';
+import {
+  ListenerList,
+  type Callback,
+  type EpochRecord,
+  type TrainingContext,
+  type TrainResult,
+} from '@wus/core';
+import { describe, expect, it } from 'vitest';
+import { LocalRunStore, TrackingCallback } from '../src/index.js';
+import { fakeClock, tempRoot } from './helpers.js';
+
+function epoch(i: number, over: Partial<EpochRecord> = {}): EpochRecord {
+  return {
+    epoch: i,
+    metrics: { loss: 1 / (i + 1), accuracy: 0.5 + i / 10, val_loss: 1.2 / (i + 1), val_accuracy: 0.45 + i / 10 },
+    fullyUpdated: i !== 1,
+    steps: 10,
+    skippedSteps: i === 1 ? 10 : 0,
+    lr: 0.1 / (i + 1),
+    trainTimeMs: 1500 + i,
+    epochTimeMs: 2000 + i,
+    ...over,
+  };
+}
+
+const ctx = {} as TrainingContext; // the callback does not read the context
+
+function series(d: Awaited<ReturnType<LocalRunStore['getRun']>>): Record<string, [number, number][]> {
+  const out: Record<string, [number, number][]> = {};
+  for (const [k, pts] of Object.entries(d.metrics)) out[k] = pts.map((p) => [p.step, p.value]);
+  return out;
+}
+
+describe('TrackingCallback', () => {
+  it('logs the exact per-epoch and final metric series and ends the run FINISHED', async () => {
+    const store = new LocalRunStore({ root: join(await tempRoot(), 'runs'), now: fakeClock() });
+    const run = await store.startRun({ name: 'wus', experiment: 'mnist' });
+    const cb: Callback = new TrackingCallback(run);
+    expect(cb.name).toBe('tracking');
+
+    const epochs = [epoch(0), epoch(1), epoch(2)];
+    const result: TrainResult = {
+      epochs,
+      test: { loss: 0.33, accuracy: 0.91 },
+      totalSteps: 30,
+      skippedSteps: 10,
+      wallTimeMs: 7000,
+      trainTimeMs: 4503,
+      stoppedEarly: false,
+    };
+    // Drive it through core's own event fan-out, as the trainer does.
+    const listeners = new ListenerList([cb]);
+    await listeners.emit('onTrainBegin', ctx);
+    for (const e of epochs) {
+      await listeners.emit('onEpochBegin', ctx);
+      await listeners.emit('onEvaluation', ctx, e);
+      await listeners.emit('onEpochEnd', ctx, e);
+    }
+    await listeners.emit('onTrainEnd', ctx, result);
+
+    const d = await store.getRun(run.id);
+    expect(d.info.status).toBe('FINISHED');
+    expect(d.issues).toEqual([]);
+    expect(series(d)).toEqual({
+      // per epoch, step = epoch index
+      loss: [
+        [0, 1],
+        [1, 0.5],
+        [2, 1 / 3],
+      ],
+      accuracy: [
+        [0, 0.5],
+        [1, 0.5 + 1 / 10],
+        [2, 0.5 + 2 / 10],
+      ],
+      val_loss: [
+        [0, 1.2],
+        [1, 1.2 / 2],
+        [2, 1.2 / 3],
+      ],
+      val_accuracy: [
+        [0, 0.45],
+        [1, 0.45 + 1 / 10],
+        [2, 0.45 + 2 / 10],
+      ],
+      epoch_time_s: [
+        [0, 2],
+        [1, 2.001],
+        [2, 2.002],
+      ],
+      epoch_train_time_s: [
+        [0, 1.5],
+        [1, 1.501],
+        [2, 1.502],
+      ],
+      epoch_skipped_fraction: [
+        [0, 0],
+        [1, 1],
+        [2, 0],
+      ],
+      lr: [
+        [0, 0.1],
+        [1, 0.05],
+        [2, 0.1 / 3],
+      ],
+      // final, step = number of epochs run
+      test_loss: [[3, 0.33]],
+      test_accuracy: [[3, 0.91]],
+      wall_time_s: [[3, 7]],
+      train_time_s: [[3, 4.503]],
+      total_steps: [[3, 30]],
+      skipped_steps: [[3, 10]],
+      skipped_fraction: [[3, 1 / 3]],
+      stopped_early: [[3, 0]],
+    });
+
+    // The app's failure path after a successful end is harmless.
+    await run.end('FAILED');
+    expect((await store.getRun(run.id)).info.status).toBe('FINISHED');
+  });
+
+  it('handles no test set, early stop, zero-step epochs, and leaves the run open on request', async () => {
+    const store = new LocalRunStore({ root: join(await tempRoot(), 'runs'), now: fakeClock() });
+    const run = await store.startRun({ name: 'r', experiment: 'e' });
+    const cb = new TrackingCallback(run, { endRunOnTrainEnd: false });
+    const e0 = epoch(0, { steps: 0, skippedSteps: 0, metrics: { loss: Number.NaN } });
+    await cb.onEpochEnd(ctx, e0);
+    await cb.onTrainEnd(ctx, {
+      epochs: [e0],
+      test: undefined,
+      totalSteps: 0,
+      skippedSteps: 0,
+      wallTimeMs: 10,
+      trainTimeMs: 0,
+      stoppedEarly: true,
+    });
+    let d = await store.getRun(run.id);
+    expect(d.info.status).toBe('RUNNING');
+    expect(Object.keys(d.metrics).filter((k) => k.startsWith('test_'))).toEqual([]);
+    expect(d.latestMetrics['loss']).toBeNaN();
+    expect(d.latestMetrics['epoch_skipped_fraction']).toBe(0);
+    expect(d.latestMetrics['skipped_fraction']).toBe(0);
+    expect(d.latestMetrics['stopped_early']).toBe(1);
+    await run.end('KILLED');
+    d = await store.getRun(run.id);
+    expect(d.info.status).toBe('KILLED');
+  });
+});

@@ -1,0 +1,21 @@
+// Shared vitest settings: resolve workspace packages to their TypeScript sources (the
+// "source" export condition) so tests never depend on a stale build, and write a JSON report
+// per project that tools/test-summary.mjs adds up for CI.
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineConfig } from 'vitest/config';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+export const sharedConfig = defineConfig({
+  resolve: { conditions: ['source', ...defaultClientConditions] },
+  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
+  test: {
+    include: ['src/**/*.test.ts', 'test/**/*.test.ts', '*.test.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
+    pool: 'forks',
+    reporters: ['default', ['json', { outputFile: join(root, '.test-results', `${basename(process.cwd())}.json`) }]],
+  },
+});

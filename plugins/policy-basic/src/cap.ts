@@ -1,4 +1,5 @@
 import {
+  pluginSpecSchema,
   PolicyWrapper,
   parseOptions,
   skipsWeights,
@@ -10,7 +11,6 @@ import {
 } from '@wus/core';
 import { z } from 'zod';
 import { fullUpdateKeepingLr } from './lr-scale.js';
-import { policySpecSchema } from './spec.js';
 
 export const capOptionsSchema = z.strictObject({
   maxSkipFraction: z
@@ -19,7 +19,7 @@ export const capOptionsSchema = z.strictObject({
     .max(1)
     .default(0.5)
     .describe('highest allowed share of executed steps that skipped weights, counted since train begin'),
-  inner: policySpecSchema.default('never').describe('policy whose skips are capped'),
+  inner: pluginSpecSchema.default('never').describe('policy whose skips are capped'),
 });
 export type CapOptions = z.output<typeof capOptionsSchema>;
 

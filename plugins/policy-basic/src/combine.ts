@@ -1,4 +1,5 @@
 import {
+  pluginSpecSchema,
   PARAMETER_GROUPS,
   PolicyWrapper,
   lrScaleOf,
@@ -11,10 +12,9 @@ import {
   type UpdatePlan,
 } from '@wus/core';
 import { z } from 'zod';
-import { policySpecSchema } from './spec.js';
 
 export const combineOptionsSchema = z.strictObject({
-  policies: z.array(policySpecSchema).min(1).describe('inner policies (at least one), asked in order'),
+  policies: z.array(pluginSpecSchema).min(1).describe('inner policies (at least one), asked in order'),
 });
 export type CombineOptions = z.output<typeof combineOptionsSchema>;
 

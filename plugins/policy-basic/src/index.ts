@@ -22,7 +22,6 @@ export {
   type CombineOptions,
   type CombineRule,
 } from './combine.js';
-export { policySpecSchema, type PolicySpecOption } from './spec.js';
 export { fullUpdateKeepingLr, uniformLrScale } from './lr-scale.js';
 
 export const plugins: readonly SkipPolicyPlugin[] = [neverPlugin, warmupPlugin, capPlugin, anyPlugin, allPlugin];

@@ -1,4 +1,5 @@
 import {
+  pluginSpecSchema,
   FULL_UPDATE,
   PolicyWrapper,
   parseOptions,
@@ -8,7 +9,6 @@ import {
   type UpdatePlan,
 } from '@wus/core';
 import { z } from 'zod';
-import { policySpecSchema } from './spec.js';
 
 export const warmupOptionsSchema = z.strictObject({
   epochs: z
@@ -17,7 +17,7 @@ export const warmupOptionsSchema = z.strictObject({
     .min(0)
     .default(1)
     .describe('number of leading epochs (0-based epochs 0..epochs-1) forced to full updates'),
-  inner: policySpecSchema.default('never').describe('policy whose plans apply after the warm-up'),
+  inner: pluginSpecSchema.default('never').describe('policy whose plans apply after the warm-up'),
 });
 export type WarmupOptions = z.output<typeof warmupOptionsSchema>;
 

@@ -1,15 +1,9 @@
-import type { PluginSpec } from '@wus/core';
+import { pluginSpecSchema, type PluginSpec } from '@wus/core';
 import { z } from 'zod';
-
-/** Same shape as configs write a policy: `"wus"` or `{ name, options }` (the registry resolves the name). */
-const policySpecSchema = z.union([
-  z.string().min(1),
-  z.strictObject({ name: z.string().min(1), options: z.unknown().optional() }),
-]);
 
 export const wusLrOptionsSchema = z
   .strictObject({
-    inner: policySpecSchema
+    inner: pluginSpecSchema
       .optional()
       .describe('policy that decides the windows (default { name: "wus" }); exclusive with "wus"'),
     wus: z

@@ -26,7 +26,7 @@ function specName(spec: PluginSpecConfig): string {
  * `name.` prefix may be left out.
  */
 export function applyOptionOverrides(specs: PluginSpecConfig[], assignments: readonly string[]): PluginSpecConfig[] {
-  const out = specs.map((s) => (typeof s === 'string' ? { name: s, options: {} as Record<string, unknown> } : { name: s.name, options: { ...(s.options ?? {}) } }));
+  const out = specs.map((s) => (typeof s === 'string' ? { name: s, options: {} as Record<string, unknown> } : { name: s.name, options: { ...(s.options as Record<string, unknown> | undefined) } }));
   for (const text of assignments) {
     const { key, value } = parseAssignment(text);
     const dot = key.indexOf('.');

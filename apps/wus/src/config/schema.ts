@@ -1,11 +1,5 @@
-import { BACKEND_PREFERENCE } from '@wus/core';
+import { BACKEND_PREFERENCE, pluginSpecSchema as pluginSpec } from '@wus/core';
 import { z } from 'zod';
-
-/** A plugin named with options, as in config files: `wus` or `{ name: wus, options: {...} }`. */
-export const pluginSpec = z.union([
-  z.string().min(1),
-  z.object({ name: z.string().min(1), options: z.record(z.string(), z.unknown()).optional() }).strict(),
-]);
 
 /**
  * Everything one training run needs. Defaults are the main job's: the MLP on Fashion-MNIST,

@@ -1,3 +1,4 @@
 export * from './options.js';
 export * from './plugin.js';
 export * from './registry.js';
+export * from './spec-schema.js';

@@ -5,7 +5,7 @@ import { DatasetError } from '@wus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLabeledImages } from './labeled-images.js';
 import { assertDataDir } from './locate.js';
-import { encodeIdx, makeFixtureSet, writeIdxPair } from './test-support/write-idx.js';
+import { datasetError, encodeIdx, makeFixtureSet, writeIdxPair } from './test-support/write-idx.js';
 
 const OPTIONS = { numClasses: 10, rows: 28, cols: 28, howToFix: 'Pass --data-dir.' };
 
@@ -23,14 +23,6 @@ async function freshDir(name: string): Promise<string> {
   return dir;
 }
 
-async function datasetError(promise: Promise<unknown>): Promise<DatasetError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DatasetError);
-  return err as DatasetError;
-}
 
 describe('loadLabeledImages', () => {
   it.each([true, false])('loads an image/label pair (gzip: %s)', async (gzip) => {

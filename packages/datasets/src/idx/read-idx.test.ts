@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { DatasetError } from '@wus/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGzip, readIdxFile } from './read-idx.js';
-import { encodeIdx } from './test-support/write-idx.js';
+import { datasetError, encodeIdx } from './test-support/write-idx.js';
 
 const IMAGES = { dims: 3, what: 'images' } as const;
 const LABELS = { dims: 1, what: 'labels' } as const;
@@ -24,15 +24,6 @@ async function write(name: string, bytes: Uint8Array): Promise<string> {
   return path;
 }
 
-/** The DatasetError `promise` rejects with; fails the test on any other outcome. */
-async function datasetError(promise: Promise<unknown>): Promise<DatasetError> {
-  const err = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DatasetError);
-  return err as DatasetError;
-}
 
 const pixels = Uint8Array.from({ length: 3 * 784 }, (_, i) => i % 256);
 

@@ -2,6 +2,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DatasetError } from '@wus/core';
+import { expect } from 'vitest';
 
 /** IDX bytes: magic (type 0x08, `shape.length` dims), big-endian dims, then `values`. */
 export function encodeIdx(shape: readonly number[], values: ArrayLike<number>): Uint8Array {
@@ -39,4 +41,14 @@ export async function writeIdxPair(dir: string, prefix: string, set: FixtureSet,
   const enc = (b: Uint8Array): Uint8Array => (gzip ? gzipSync(b) : b);
   await writeFile(join(dir, `${prefix}-images-idx3-ubyte${ext}`), enc(encodeIdx([set.count, 28, 28], set.images)));
   await writeFile(join(dir, `${prefix}-labels-idx1-ubyte${ext}`), enc(encodeIdx([set.count], set.labels)));
+}
+
+/** The DatasetError `promise` rejects with; fails the test on any other outcome. */
+export async function datasetError(promise: Promise<unknown>): Promise<DatasetError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DatasetError);
+  return err as DatasetError;
 }

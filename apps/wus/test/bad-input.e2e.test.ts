@@ -32,13 +32,19 @@ describe('bad input: one clear message and a non-zero exit code', () => {
     const r = await wus(['train', '--policy', 'wsu', ...quick]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/unknown skip-policy "wsu"; registered: .*never.*wus/);
+    // In a comparison too, and before the baseline trains.
+    const c = await wus(['compare', '-P', 'never,wsu', ...quick]);
+    expect(c.code).toBe(2);
+    expect(c.stderr).toMatch(/unknown skip-policy "wsu"/);
+    expect(c.stderr).not.toMatch(/epoch\s+1\/1/);
   });
 
   it('a negative threshold is refused before any training (exit 2)', async () => {
     const r = await wus(['compare', '-o', 'wus.threshold=-0.01', ...quick]);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/invalid options for .*wus.*threshold/);
-    expect(r.stderr).not.toMatch(/epoch 1\/1/);
+    expect(r.stderr).not.toMatch(/epoch\s+1\/1/);
+    expect(r.stderr).not.toMatch(/^data:/m);
   });
 
   it('an unknown model, a non-numeric flag and a bad config file', async () => {

@@ -52,11 +52,16 @@ export class ExperimentRunner {
     @inject(TOKENS.Output) private readonly output: Output,
   ) {}
 
-  /** Loads third-party plugins, the data set, and picks the backend the model can train on. */
-  async open(config: TrainConfig): Promise<Session> {
+  /**
+   * Loads third-party plugins, checks every plugin name and option the run will use (so a typo
+   * fails in a second, not after the baseline has trained), then loads the data set and picks
+   * the backend the model can train on.
+   */
+  async open(config: TrainConfig, policies: readonly PluginSpec[] = [config.policy]): Promise<Session> {
     for (const specifier of config.plugins) await this.registry.load(specifier, importPluginModule);
-    // Fail on unknown names before the (slow) data load.
     this.registry.get('model', config.model);
+    for (const spec of policies) this.registry.createPolicy(spec);
+    if (config.lrSchedule !== undefined) this.registry.createScheduler(config.lrSchedule);
     const datasetPlugin = this.registry.get('dataset', config.dataset);
     const data = await datasetPlugin.create(
       { dataDir: config.dataDir, validationFraction: config.validationFraction, seed: config.seed, ...(config.limit === undefined ? {} : { limit: config.limit }) },

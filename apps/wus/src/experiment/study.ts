@@ -31,7 +31,7 @@ export class Study {
 
   async run(config: CompareConfig): Promise<StudyOutcome> {
     const { policies, ...trainConfig } = config;
-    const session = await this.runner.open({ ...trainConfig });
+    const session = await this.runner.open(trainConfig, policies);
     const names = labels(policies);
     const study = await this.runner.startStudy(session, `compare ${config.model}/${config.dataset}`, { ...trainConfig, policies: policies.map(normalizeSpec) });
     try {

@@ -48,7 +48,7 @@ describe('bad input: one clear message and a non-zero exit code', () => {
   });
 
   it('an unknown model, a non-numeric flag and a bad config file', async () => {
-    expect((await wus(['train', '--model', 'resnet-1000', ...quick])).stderr).toMatch(/unknown model "resnet-1000"; registered: lenet5, mlp/);
+    expect((await wus(['train', '--model', 'resnet-1000', ...quick])).stderr).toMatch(/unknown model "resnet-1000"; registered: alexnet, lenet5, mlp, resnet18, vgg11, vgg16/);
     const nan = await wus(['train', '--epochs', 'many']);
     expect(nan.code).toBe(2);
     const cfg = join(mkdtempSync(join(tmpdir(), 'cfg-')), 'bad.yaml');

@@ -9,9 +9,10 @@ import { Study } from '../experiment/study.js';
 import { compareRows, formatTable } from '../report/compare-table.js';
 import { addTrainingFlags, flagsToConfig, type TrainingFlags } from './training-flags.js';
 
-function modelOptions(flags: TrainingFlags, fromConfig: Record<string, unknown>): Record<string, unknown> {
+/** `key=value` flags (`--model-option`, `--dataset-option`) over the config file's options. */
+function withAssignments(assignments: readonly string[] | undefined, fromConfig: Record<string, unknown>): Record<string, unknown> {
   const out = { ...fromConfig };
-  for (const a of flags.modelOption ?? []) {
+  for (const a of assignments ?? []) {
     const { key, value } = parseAssignment(a);
     out[key] = value;
   }
@@ -28,7 +29,12 @@ export function registerTrain(program: Command, container: () => DependencyConta
     const c = container();
     const base = await resolveConfig(trainConfig, flags.config, { ...flagsToConfig(flags), policy: flags.policy });
     const [policy] = applyOptionOverrides([base.policy], flags.policyOption ?? []);
-    const config = { ...base, policy: policy!, modelOptions: modelOptions(flags, base.modelOptions) };
+    const config = {
+      ...base,
+      policy: policy!,
+      modelOptions: withAssignments(flags.modelOption, base.modelOptions),
+      datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
+    };
     const runner = c.resolve(ExperimentRunner);
     const session = await runner.open(config);
     const trial = await runner.runTrial(session, config.policy, { label: typeof policy === 'string' ? policy : policy!.name });
@@ -51,7 +57,8 @@ export function registerCompare(program: Command, container: () => DependencyCon
     const config = {
       ...base,
       policies: applyOptionOverrides(base.policies, flags.policyOption ?? []),
-      modelOptions: modelOptions(flags, base.modelOptions),
+      modelOptions: withAssignments(flags.modelOption, base.modelOptions),
+      datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
     };
     const outcome = await c.resolve(Study).run(config);
     const out = c.resolve<Output>(TOKENS.Output);

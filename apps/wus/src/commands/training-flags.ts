@@ -19,6 +19,7 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('--model-option <key=value>', 'model option, e.g. widthMultiplier=0.5 (repeatable)', collect)
     .option('-d, --dataset <name>', 'dataset plugin (default fashion-mnist)')
     .option('--data-dir <dir>', 'directory holding the data files')
+    .option('--dataset-option <key=value>', 'dataset option, e.g. padTo=32 (fashion-mnist) or labels=coarse (cifar100) (repeatable)', collect)
     .option('--val-fraction <x>', 'fraction of training data held out for validation (default 0.1)', number('--val-fraction'))
     .option('--limit <n>', 'use only the first n training images (quick runs)', number('--limit'))
     .option('-e, --epochs <n>', 'epochs (default 15)', number('--epochs'))
@@ -42,6 +43,7 @@ export interface TrainingFlags {
   modelOption?: string[];
   dataset?: string;
   dataDir?: string;
+  datasetOption?: string[];
   valFraction?: number;
   limit?: number;
   epochs?: number;

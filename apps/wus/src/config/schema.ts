@@ -11,6 +11,8 @@ export const trainConfig = z
     modelOptions: z.record(z.string(), z.unknown()).default({}),
     dataset: z.string().min(1).default('fashion-mnist'),
     dataDir: z.string().min(1).optional(),
+    /** Options of the dataset plugin beyond the generic ones below (e.g. `padTo`, `labels`). */
+    datasetOptions: z.record(z.string(), z.unknown()).default({}),
     validationFraction: z.number().min(0).max(0.5).default(0.1),
     limit: z.number().int().positive().optional(),
     epochs: z.number().int().positive().default(15),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  ConfigError,
   FULL_UPDATE,
   Trainer,
   deriveSeed,
@@ -27,6 +28,17 @@ import { importPluginModule } from './plugin-import.js';
 import { serializeWeights } from './weights.js';
 
 const WARM_UP_STEPS = 60;
+
+/** Dataset options that have their own config key (and flag) may not come in `datasetOptions`. */
+const GENERIC_DATASET_OPTIONS: Record<string, string> = { dataDir: '--data-dir', validationFraction: '--val-fraction', seed: '--seed', limit: '--limit' };
+
+function datasetOptions(config: TrainConfig): Record<string, unknown> {
+  for (const key of Object.keys(config.datasetOptions)) {
+    const flag = GENERIC_DATASET_OPTIONS[key];
+    if (flag !== undefined) throw new ConfigError(`dataset option "${key}" has its own setting: use ${flag} (config key "${key}") instead`);
+  }
+  return config.datasetOptions;
+}
 
 /** What every trial of a study shares: data (loaded once), backend, provenance. */
 export interface Session {
@@ -64,7 +76,13 @@ export class ExperimentRunner {
     if (config.lrSchedule !== undefined) this.registry.createScheduler(config.lrSchedule);
     const datasetPlugin = this.registry.get('dataset', config.dataset);
     const data = await datasetPlugin.create(
-      { dataDir: config.dataDir, validationFraction: config.validationFraction, seed: config.seed, ...(config.limit === undefined ? {} : { limit: config.limit }) },
+      {
+        ...datasetOptions(config),
+        dataDir: config.dataDir,
+        validationFraction: config.validationFraction,
+        seed: config.seed,
+        ...(config.limit === undefined ? {} : { limit: config.limit }),
+      },
       { registry: this.registry },
     );
     const requiredKernels = await probeRequiredKernels(() => this.buildModel(config, data));

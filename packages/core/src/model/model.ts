@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ForwardOptions } from '../nn/layer.js';
 import type { Parameter } from '../params/parameter.js';
 
 /**
@@ -12,8 +13,11 @@ export interface Model {
   readonly parameters: readonly Parameter[];
   /** tfjs kernels a training step needs; backend selection passes over backends lacking one. */
   readonly requiredKernels?: readonly string[];
-  /** Logits `[n, numClasses]`. `training` switches BatchNorm/Dropout behaviour. */
-  forward(x: tf.Tensor, training: boolean): tf.Tensor2D;
+  /**
+   * Logits `[n, numClasses]`. `training` switches BatchNorm/Dropout behaviour; `options.seed`
+   * seeds the pass's randomness (dropout), so training steps are reproducible.
+   */
+  forward(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor2D;
   /** Human-readable layer listing with shapes and parameter counts. */
   summary(): string;
   dispose(): void;

@@ -31,7 +31,7 @@ export function batchNorm(options: BatchNormOptions = {}): LayerSpec {
         parameters: [gamma, beta],
         state: [movingMean, movingVar],
         outputShape: ctx.inputShape,
-        kernels: ['Mean', 'SquaredDifference', 'Sub', 'Mul', 'Rsqrt', 'Add'],
+        kernels: ['Mean', 'SquaredDifference', 'Sub', 'Multiply', 'Rsqrt', 'Add'],
         apply: (x, training) => {
           let mean: tf.Tensor;
           let variance: tf.Tensor;

@@ -8,14 +8,21 @@ export interface Conv2dOptions {
   readonly filters: number;
   readonly kernelSize: number;
   readonly strides?: number;
-  readonly padding?: 'same' | 'valid';
+  /**
+   * 'same' and 'valid' as in TensorFlow, or a number: that many zero rows/columns on every side
+   * (PyTorch's `padding=n`). For a stride-2 3×3 convolution of an even-sized input the windows
+   * then start one pixel earlier than with 'same', which pads only bottom and right.
+   */
+  readonly padding?: 'same' | 'valid' | number;
   readonly dilation?: number;
   readonly useBias?: boolean;
 }
 
-function outSize(size: number, k: number, stride: number, dilation: number, padding: 'same' | 'valid'): number {
+function outSize(size: number, k: number, stride: number, dilation: number, padding: 'same' | 'valid' | number): number {
   const effective = (k - 1) * dilation + 1;
-  return padding === 'same' ? Math.ceil(size / stride) : Math.floor((size - effective) / stride) + 1;
+  if (padding === 'same') return Math.ceil(size / stride);
+  const pad = padding === 'valid' ? 0 : padding;
+  return Math.floor((size + 2 * pad - effective) / stride) + 1;
 }
 
 /**
@@ -35,11 +42,14 @@ export function conv2d(options: Conv2dOptions): LayerSpec {
       }
       const [h, w, c] = ctx.inputShape as [number, number, number];
       const k = options.kernelSize;
+      if (typeof padding === 'number' && !(Number.isInteger(padding) && padding >= 0)) {
+        throw new ConfigError(`${ctx.name}: padding must be 'same', 'valid' or a non-negative integer, got ${padding}`);
+      }
       const oh = outSize(h, k, strides, dilation, padding);
       const ow = outSize(w, k, strides, dilation, padding);
       if (oh < 1 || ow < 1) {
         throw new ConfigError(
-          `${ctx.name}: a ${k}×${k} 'valid' convolution does not fit a ${h}×${w} input; use a larger input (pad it) or padding 'same'`,
+          `${ctx.name}: a ${k}×${k} convolution (stride ${strides}, padding ${padding}) does not fit a ${h}×${w} input; use a larger input (pad it) or padding 'same'`,
         );
       }
       const fanIn = k * k * c;
@@ -53,7 +63,11 @@ export function conv2d(options: Conv2dOptions): LayerSpec {
         outputShape: [oh, ow, options.filters],
         kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Add', 'Sum'],
         apply: (x) => {
-          const y = tf.conv2d(x as tf.Tensor4D, kernel.variable as tf.Tensor4D, strides, padding, 'NHWC', dilation);
+          // tfjs-node's Conv2D kernels accept only 'same'/'valid' ("TF Backend supports only
+          // 'valid' and 'same' padding"): there, pad explicitly and convolve 'valid'.
+          const padFirst = typeof padding === 'number' && padding > 0 && tf.getBackend() === 'tensorflow';
+          const input = padFirst ? tf.pad(x as tf.Tensor4D, [[0, 0], [padding, padding], [padding, padding], [0, 0]]) : (x as tf.Tensor4D);
+          const y = tf.conv2d(input, kernel.variable as tf.Tensor4D, strides, padFirst ? 'valid' : padding, 'NHWC', dilation);
           return bias === undefined ? y : tf.add(y, bias.variable);
         },
       };

@@ -1,35 +1,62 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../params/parameter.js';
 
+/** Per-pass options of a forward pass besides the training flag. */
+export interface ForwardOptions {
+  /**
+   * Seed of this pass's randomness (dropout masks). The trainer derives one per step from the
+   * run seed, so every trial of a study draws the same masks at the same step.
+   */
+  readonly seed?: number;
+}
+
 /** A built layer: variables created, shapes known. */
 export interface Layer {
   readonly name: string;
+  /** Every trainable parameter of the layer, its sub-layers' included (in build order). */
   readonly parameters: readonly Parameter[];
   /** Non-trainable state (BatchNorm moving statistics), saved with checkpoints. */
   readonly state: readonly tf.Variable[];
   readonly outputShape: readonly number[];
   /** tfjs kernels a training step of this layer needs (forward and backward). */
   readonly kernels: readonly string[];
-  apply(x: tf.Tensor, training: boolean): tf.Tensor;
+  /** The parts of a composite layer, for summaries; absent for simple layers. */
+  readonly sublayers?: readonly Layer[];
+  apply(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor;
 }
 
 /** What a layer spec receives when the model builder instantiates it. */
 export interface BuildContext {
   /** Per-sample input shape (no batch dimension). */
   readonly inputShape: readonly number[];
-  /** Builder-assigned unique name, e.g. `conv2d_1`. */
+  /** Builder-assigned unique name, e.g. `conv2d_1` or `basic_block_2/conv2d_1`. */
   readonly name: string;
-  /** Index among parameterised layers; a spec that creates variables consumes one depth. */
+  /**
+   * Index among parameterised layers; a spec that creates variables consumes one depth. For a
+   * composite spec: the depth its first parameterised part will get.
+   */
   readonly depth: number;
-  /** Initialisation seed for this layer. */
+  /** Initialisation seed for this layer (derived from the model seed and `depth`). */
   readonly seed: number;
+  /**
+   * Builds a part of a composite layer: named `<this layer>/<scope/><type>_<n>`, given the next
+   * free depth when it owns parameters, seeded from that depth. Parts are numbered in build
+   * order, so build them in the order their parameters should be listed.
+   */
+  sublayer(spec: LayerSpec, inputShape: readonly number[], scope?: string): Layer;
 }
 
 /** A recipe for a layer; `build` creates its variables. */
 export interface LayerSpec {
   /** Base of the generated layer name. */
   readonly type: string;
-  /** Whether the layer owns trainable parameters (consumes a depth index). */
+  /** Whether the layer owns trainable parameters (directly or through its parts). */
   readonly parameterised: boolean;
+  /**
+   * A composite layer (e.g. a residual block) creates its parameters only through
+   * `ctx.sublayer`; it takes no depth itself, each parameterised part takes its own, so depth
+   * stays "index among parameterised (leaf) layers".
+   */
+  readonly composite?: boolean;
   build(ctx: BuildContext): Layer;
 }

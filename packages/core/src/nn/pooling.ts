@@ -38,3 +38,28 @@ function pool(type: 'max_pool' | 'avg_pool', options: PoolOptions): LayerSpec {
 
 export const maxPool = (options: PoolOptions): LayerSpec => pool('max_pool', options);
 export const avgPool = (options: PoolOptions): LayerSpec => pool('avg_pool', options);
+
+/**
+ * Global average pooling: `[h, w, c]` → `[c]`, the mean of each channel. Makes a classifier
+ * head independent of the input size (ResNet's `avg_pool2d(out, 4)` at 32×32 is the same thing).
+ */
+export function globalAvgPool(): LayerSpec {
+  return {
+    type: 'global_avg_pool',
+    parameterised: false,
+    build(ctx) {
+      if (ctx.inputShape.length !== 3) {
+        throw new ConfigError(`${ctx.name}: global average pooling expects [height, width, channels], got [${ctx.inputShape.join(', ')}]`);
+      }
+      const channels = ctx.inputShape[2]!;
+      return {
+        name: ctx.name,
+        parameters: [],
+        state: [],
+        outputShape: [channels],
+        kernels: ['Mean', 'Reshape', 'Multiply', 'RealDiv'],
+        apply: (x) => tf.mean(x, [1, 2]),
+      };
+    },
+  };
+}

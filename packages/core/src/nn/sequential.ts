@@ -2,8 +2,8 @@ import type * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors/errors.js';
 import type { Model } from '../model/model.js';
 import type { Parameter } from '../params/parameter.js';
-import { deriveSeed } from '../random/random.js';
-import type { Layer, LayerSpec } from './layer.js';
+import { LayerBuilder } from './builder.js';
+import type { ForwardOptions, Layer, LayerSpec } from './layer.js';
 
 export interface SequentialOptions {
   readonly name: string;
@@ -27,15 +27,11 @@ export class SequentialModel implements Model {
     this.name = options.name;
     this.inputShape = options.inputShape;
     this.numClasses = options.numClasses;
-    const counters = new Map<string, number>();
+    const build = new LayerBuilder(options.seed).scope();
     const layers: Layer[] = [];
     let shape = options.inputShape;
-    let depth = 0;
     for (const spec of options.layers) {
-      const n = (counters.get(spec.type) ?? 0) + 1;
-      counters.set(spec.type, n);
-      const layer = spec.build({ inputShape: shape, name: `${spec.type}_${n}`, depth, seed: deriveSeed(options.seed, 'init', depth) });
-      if (spec.parameterised) depth++;
+      const layer = build(spec, shape);
       layers.push(layer);
       shape = layer.outputShape;
     }
@@ -47,17 +43,22 @@ export class SequentialModel implements Model {
     this.requiredKernels = [...new Set(layers.flatMap((l) => l.kernels))];
   }
 
-  forward(x: tf.Tensor, training: boolean): tf.Tensor2D {
+  forward(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor2D {
     let y = x;
-    for (const layer of this.layers) y = layer.apply(y, training);
+    for (const layer of this.layers) y = layer.apply(y, training, options);
     return y as tf.Tensor2D;
   }
 
   summary(): string {
-    const rows = this.layers.map((l) => {
-      const count = l.parameters.reduce((s, p) => s + p.variable.size, 0);
-      return `${l.name.padEnd(16)} [${l.outputShape.join(', ')}]`.padEnd(40) + String(count).padStart(10);
-    });
+    const rows: string[] = [];
+    const list = (layers: readonly Layer[], indent: string) => {
+      for (const l of layers) {
+        const count = l.parameters.reduce((s, p) => s + p.variable.size, 0);
+        rows.push(`${indent}${l.name.padEnd(16)} [${l.outputShape.join(', ')}]`.padEnd(48) + String(count).padStart(10));
+        if (l.sublayers !== undefined) list(l.sublayers, `${indent}  `);
+      }
+    };
+    list(this.layers, '');
     const total = this.parameters.reduce((s, p) => s + p.variable.size, 0);
     return [`${this.name}: input [${this.inputShape.join(', ')}]`, ...rows, `total parameters: ${total}`].join('\n');
   }

@@ -123,3 +123,57 @@ describe('dense-only model on wasm', () => {
     await selectBackend('cpu');
   });
 });
+
+describe('residual network: composite layers skip for real too (cpu backend)', () => {
+  beforeAll(async () => {
+    await selectBackend('cpu');
+  });
+
+  function residualSetup() {
+    const model = nn.sequential({
+      name: 'tiny-resnet',
+      inputShape: [8, 8, 2],
+      numClasses: 3,
+      seed: 4,
+      layers: [
+        nn.conv2d({ filters: 4, kernelSize: 3, padding: 1, useBias: false }),
+        nn.batchNorm(),
+        nn.relu(),
+        nn.basicBlock({ filters: 4 }),
+        nn.basicBlock({ filters: 6, strides: 2 }),
+        nn.globalAvgPool(),
+        nn.dense({ units: 3 }),
+      ],
+    });
+    const data = toyDataset({ count: 8, sampleShape: [8, 8, 2], numClasses: 3, seed: 5 });
+    const trainer = new Trainer({ model, data, optimizer: new Sgd({ momentum: 0.9, weightDecay: 1e-3 }), policy: fixedPolicy(FULL_UPDATE), epochs: 1, batchSize: 8, lr: 0.1, seed: 6 });
+    const batch = [...data.train.batches({ batchSize: 8 })][0]!;
+    return { model, trainer, batch };
+  }
+
+  it('a bias-only step runs no Conv2DBackpropFilter in blocks or projections; a full step runs one per conv', async () => {
+    const run = async (plan: UpdatePlan) => {
+      const { trainer, batch } = residualSetup();
+      return (await tf.profile(() => tf.dispose(Object.values(trainer.trainStep(batch.x, batch.y, plan))))).kernels.map((k) => k.name);
+    };
+    const full = await run(FULL_UPDATE);
+    const skip = await run(skipWeights());
+    // stem + 2 per block + 1 projection = 6 convolutions.
+    expect(count(full, 'Conv2D')).toBe(6);
+    expect(count(full, 'Conv2DBackpropFilter')).toBe(6);
+    expect(count(skip, 'Conv2DBackpropFilter')).toBe(0);
+    // Input gradients are still needed to reach the BN shifts below each conv (not the stem's input).
+    expect(count(skip, 'Conv2DBackpropInput')).toBe(count(full, 'Conv2DBackpropInput'));
+    expect(count(skip, 'Conv2DBackpropInput')).toBe(5);
+  });
+
+  it('weights and BN scales stay bit-identical through a skipped step; BN shifts and the classifier bias move', () => {
+    const { model, trainer, batch } = residualSetup();
+    const before = new Map(model.parameters.map((p) => [p.name, Array.from(p.variable.dataSync())]));
+    tf.dispose(Object.values(trainer.trainStep(batch.x, batch.y, skipWeights())));
+    for (const p of model.parameters) {
+      const same = before.get(p.name)!.every((v, i) => Object.is(v, p.variable.dataSync()[i]));
+      expect(same, `${p.name} (${p.group})`).toBe(p.group === 'weight' || p.group === 'norm-scale');
+    }
+  });
+});

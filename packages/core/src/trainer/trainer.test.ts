@@ -6,6 +6,7 @@ import * as nn from '../nn/index.js';
 import { Sgd } from '../optim/sgd.js';
 import { FULL_UPDATE, skipWeights } from '../plan/update-plan.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
+import { deriveSeed } from '../random/random.js';
 import { toyDataset } from '../testing/array-split.js';
 import { Trainer, type TrainerOptions } from './trainer.js';
 
@@ -47,6 +48,28 @@ describe('Trainer', () => {
     expect(b.epochs.map((e) => e.metrics)).toEqual(a.epochs.map((e) => e.metrics));
     const c = await new Trainer(options({ seed: 12 })).fit();
     expect(c.epochs.map((e) => e.metrics)).not.toEqual(a.epochs.map((e) => e.metrics));
+  });
+
+  it('seeds each training pass from the run seed and the step (dropout masks), never evaluation passes', async () => {
+    const seen: (number | undefined)[] = [];
+    const spy: nn.LayerSpec = {
+      type: 'spy',
+      parameterised: false,
+      build: (ctx) => ({
+        name: ctx.name, parameters: [], state: [], outputShape: ctx.inputShape, kernels: [],
+        apply: (x, training, forward) => {
+          if (training) seen.push(forward?.seed);
+          return x;
+        },
+      }),
+    };
+    const model = nn.sequential({ name: 'spied', inputShape: [8], numClasses: 4, seed: 1, layers: [spy, nn.dropout({ rate: 0.3 }), nn.dense({ units: 4 })] });
+    const a = await new Trainer(options({ model, epochs: 2 })).fit();
+    expect(seen).toEqual(Array.from({ length: 16 }, (_, step) => deriveSeed(11, 'forward', step)));
+    // With dropout in the model, a second trainer with the same seed reproduces every number.
+    const again = nn.sequential({ name: 'spied', inputShape: [8], numClasses: 4, seed: 1, layers: [spy, nn.dropout({ rate: 0.3 }), nn.dense({ units: 4 })] });
+    const b = await new Trainer(options({ model: again, epochs: 2 })).fit();
+    expect(b.epochs.map((e) => e.metrics)).toEqual(a.epochs.map((e) => e.metrics));
   });
 
   it('emits events in order and counts skipped steps from the plans it executed', async () => {

@@ -7,6 +7,7 @@ import type { TrainingContext } from '../events/context.js';
 import type { EpochRecord, EvaluationRecord, Metrics, StepRecord, TrainResult } from '../events/records.js';
 import { correctCount, softmaxCrossEntropy } from '../loss/cross-entropy.js';
 import type { Model } from '../model/model.js';
+import type { ForwardOptions } from '../nn/layer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { countByGroup, type Parameter, type ParameterGroup } from '../params/parameter.js';
 import { lrScaleOf, skipsWeights, type UpdatePlan } from '../plan/update-plan.js';
@@ -205,7 +206,7 @@ export class Trainer {
     return tf.tidy(() => {
       let correct: tf.Scalar | undefined;
       const { value, grads } = tf.variableGrads(() => {
-        const logits = this.o.model.forward(x, true);
+        const logits = this.o.model.forward(x, true, this.forwardOptions());
         correct = tf.keep(correctCount(logits, y));
         return softmaxCrossEntropy(logits, y);
       }, vars);
@@ -215,8 +216,16 @@ export class Trainer {
     });
   }
 
+  /**
+   * Randomness of this step's forward pass (dropout masks), derived from the run seed and the
+   * step index: trials with the same seed draw the same masks whatever their policy.
+   */
+  private forwardOptions(): ForwardOptions {
+    return { seed: deriveSeed(this.o.seed, 'forward', this.step) };
+  }
+
   private forwardOnly(x: tf.Tensor, y: tf.Tensor1D): StepOutput {
-    const logits = this.o.model.forward(x, true);
+    const logits = this.o.model.forward(x, true, this.forwardOptions());
     return { lossSum: tf.mul(softmaxCrossEntropy(logits, y), y.shape[0]) as tf.Scalar, correct: correctCount(logits, y) };
   }
 

@@ -11,6 +11,7 @@ import { mnistPlugin } from '../mnist/plugin.js';
 import { loadLabeledImages } from '../idx/labeled-images.js';
 import { makeFixtureSet, writeIdxPair } from '../idx/test-support/write-idx.js';
 import { pixelStatistics } from '../normalize/pixel-statistics.js';
+import { padImages } from '../pad/pad-images.js';
 import { holdOut } from '../split/hold-out.js';
 import { histogram, splitContents } from '../test-support/split-contents.js';
 import { VALIDATION_SEED_PURPOSE, loadMnistLikeBundle } from './load-bundle.js';
@@ -76,6 +77,27 @@ describe('loadMnistLikeBundle', () => {
     expect(splitContents(b.test).mean).toBeCloseTo((1 - want.mean) / want.std, 4);
   });
 
+  it('pads to padTo×padTo (centred, black) before computing statistics', async () => {
+    const plain = await loadMnistLikeBundle(SPEC, dir, source, { validationFraction: 0, seed: 1, limit: 20 });
+    const b = await loadMnistLikeBundle(SPEC, dir, source, { validationFraction: 0, seed: 1, limit: 20, padTo: 32 });
+    expect(b.train.sampleShape).toEqual([32, 32, 1]);
+    expect(b.test.sampleShape).toEqual([32, 32, 1]);
+    const files = await loadLabeledImages(dir, 'train', { numClasses: 10, rows: 28, cols: 28, howToFix: '' });
+    const padded = padImages(files.pixels, files.count, 28, 28, 32, 32);
+    const want = pixelStatistics(padded, Array.from({ length: 20 }, (_, i) => i), 1024);
+    expect(b.normalization).toEqual(want);
+    expect(b.normalization.mean).toBeLessThan(plain.normalization.mean); // the black border counts
+    const [first] = b.train.batches({ batchSize: 1 });
+    const x = first!.x.dataSync();
+    const black = (0 - want.mean) / want.std;
+    expect(x[0]).toBeCloseTo(black, 5); // corner: padding
+    expect(x[2 * 32 + 2]).toBeCloseTo((files.pixels[0]! / 255 - want.mean) / want.std, 5); // first original pixel
+    tf.dispose([first!.x, first!.y]);
+    const viaPlugin = await fashionMnistPlugin.create({ dataDir: dir, validationFraction: 0.1, seed: 1, padTo: 32 });
+    expect(viaPlugin.train.sampleShape).toEqual([32, 32, 1]);
+    await expect(fashionMnistPlugin.create({ dataDir: dir, validationFraction: 0.1, seed: 1, padTo: 20 })).rejects.toThrow(/padTo/);
+  });
+
   it('reports a missing directory with the fix', async () => {
     const missing = join(root, 'nowhere');
     await expect(loadMnistLikeBundle(SPEC, missing, source, { validationFraction: 0.1, seed: 1 })).rejects.toThrow(
@@ -86,8 +108,8 @@ describe('loadMnistLikeBundle', () => {
 
 describe('dataset plugins', () => {
   it('are exported as plugins the core recognises', () => {
-    expect(pkg.plugins.map((p) => p.name)).toEqual(['fashion-mnist', 'mnist']);
-    expect(pluginsOfModule(pkg as unknown as Record<string, unknown>)).toEqual([fashionMnistPlugin, mnistPlugin]);
+    expect(pkg.plugins.map((p) => p.name)).toEqual(['fashion-mnist', 'mnist', 'cifar10', 'cifar100']);
+    expect(pluginsOfModule(pkg as unknown as Record<string, unknown>)).toEqual([fashionMnistPlugin, mnistPlugin, pkg.cifar10Plugin, pkg.cifar100Plugin]);
     for (const p of pkg.plugins) expect(isPlugin(p) && p.kind === 'dataset').toBe(true);
   });
 

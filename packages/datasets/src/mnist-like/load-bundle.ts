@@ -3,6 +3,7 @@ import { assertDataDir } from '../idx/locate.js';
 import { type LabeledImages, loadLabeledImages } from '../idx/labeled-images.js';
 import { MemorySplit } from '../memory-split/memory-split.js';
 import { type PixelStatistics, pixelStatistics, standardize } from '../normalize/pixel-statistics.js';
+import { padImages } from '../pad/pad-images.js';
 import { holdOut } from '../split/hold-out.js';
 
 /** What differs between MNIST-style datasets. */
@@ -17,6 +18,8 @@ export interface MnistLikeLoadOptions {
   readonly validationFraction: number;
   readonly seed: number;
   readonly limit?: number | undefined;
+  /** Pad the images to `padTo × padTo` (centred, black) before anything else. */
+  readonly padTo?: number | undefined;
 }
 
 /** Sample counts of the files as found, before the validation split and `limit`. */
@@ -53,17 +56,18 @@ export async function loadMnistLikeBundle(
 ): Promise<MnistLikeBundle> {
   await assertDataDir(dir, spec.howToFix);
   const fileOptions = { numClasses: spec.classNames.length, rows: IMAGE_SIZE, cols: IMAGE_SIZE, howToFix: spec.howToFix };
-  const [trainFiles, testFiles] = await Promise.all([
-    loadLabeledImages(dir, 'train', fileOptions),
-    loadLabeledImages(dir, 't10k', fileOptions),
-  ]);
+  const [trainFiles, testFiles] = (
+    await Promise.all([loadLabeledImages(dir, 'train', fileOptions), loadLabeledImages(dir, 't10k', fileOptions)])
+  ).map((files) => (options.padTo === undefined ? files : padded(files, options.padTo))) as [LabeledImages, LabeledImages];
 
   const split = holdOut(trainFiles.labels, spec.classNames.length, {
     fraction: options.validationFraction,
     seed: deriveSeed(options.seed, VALIDATION_SEED_PURPOSE),
   });
   const trainIndices = options.limit === undefined ? split.train : split.train.subarray(0, options.limit);
-  const normalization = pixelStatistics(trainFiles.pixels, trainIndices, IMAGE_SIZE * IMAGE_SIZE);
+  // With padTo, the statistics include the padding: the network sees padded images, and they
+  // come out standardised (mean 0, std 1) over the training split.
+  const normalization = pixelStatistics(trainFiles.pixels, trainIndices, trainFiles.rows * trainFiles.cols);
 
   return {
     name: spec.name,
@@ -82,6 +86,10 @@ function toSplit(files: LabeledImages, indices: Uint32Array, stats: PixelStatist
   for (let k = 0; k < indices.length; k++) labels[k] = files.labels[indices[k]!]!;
   const images = standardize(files.pixels, indices, files.rows * files.cols, stats);
   return new MemorySplit(images, labels, [files.rows, files.cols, 1]);
+}
+
+function padded(files: LabeledImages, size: number): LabeledImages {
+  return { ...files, rows: size, cols: size, pixels: padImages(files.pixels, files.count, files.rows, files.cols, size, size) };
 }
 
 function allIndices(n: number): Uint32Array {

@@ -10,6 +10,11 @@ export const mnistLikeOptionsSchema = z.strictObject({
   validationFraction: z.number().min(0).max(0.5).default(0.1),
   seed: z.number().int().default(0),
   limit: z.number().int().positive().optional(),
+  /**
+   * Centre the 28×28 images on a black `padTo × padTo` canvas (e.g. 32, for networks designed
+   * for CIFAR-sized inputs). CLI: `--dataset-option padTo=32`.
+   */
+  padTo: z.number().int().min(28).max(512).optional(),
 });
 
 export type MnistLikeOptions = z.output<typeof mnistLikeOptionsSchema>;

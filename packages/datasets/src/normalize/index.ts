@@ -1,1 +1,2 @@
+export * from './channel-statistics.js';
 export * from './pixel-statistics.js';

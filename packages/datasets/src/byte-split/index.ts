@@ -1,0 +1,2 @@
+export * from './augmentation.js';
+export * from './byte-image-split.js';

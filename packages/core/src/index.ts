@@ -7,6 +7,7 @@ export * from './callbacks/index.js';
 export * from './data/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';
+export * from './kernels/index.js';
 export * from './loss/index.js';
 export * from './model/index.js';
 export * as nn from './nn/index.js';

@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../errors/errors.js';
 import { installGradientOverrides } from '../kernels/matmul-gradient.js';
+import { registerWusKernels } from '../kernels/wasm/register.js';
 import type { Model } from '../model/model.js';
 
 // We report the backend choice ourselves; PROD silences tfjs's own "install tfjs-node" banner.
@@ -32,6 +33,8 @@ async function tryActivate(name: BackendName, requiredKernels: readonly string[]
   const pkg = NATIVE_PACKAGE[name];
   if (pkg !== undefined) {
     // A native package registers the 'tensorflow' backend on import; missing → throws.
+    // TensorFlow logs a page of start-up info at level 0; keep warnings and errors only.
+    process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
     await import(pkg);
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but the tensorflow backend did not initialise`);
     return 'tensorflow';
@@ -43,15 +46,33 @@ async function tryActivate(name: BackendName, requiredKernels: readonly string[]
 }
 
 function firstLine(e: unknown): string {
-  if ((e as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND') return 'not installed';
   const msg = e instanceof Error ? e.message : String(e);
+  // Our machines cannot download libtensorflow at install time; setup:native builds it from PyPI.
+  if ((e as NodeJS.ErrnoException | undefined)?.code === 'ERR_MODULE_NOT_FOUND') return 'not installed; `npm run setup:native` builds it';
+  if (/tfjs_binding\.node.*can ?not be found/i.test(msg)) return 'installed without its native binding; run `npm run setup:native`';
   return msg.split('\n')[0]!.slice(0, 200);
 }
 
 /**
+ * Our WebAssembly SIMD training kernels (kernels/wasm: Conv2D, Conv2DBackpropInput,
+ * Conv2DBackpropFilter, MaxPoolGrad) for the wasm and cpu backends, registered once before any
+ * backend is chosen; with them wasm has every kernel a conv net needs. Should they fail to load,
+ * the stock kernels stay and the choice's reason says so.
+ */
+let wusKernels: Promise<string | undefined> | undefined;
+function ensureWusKernels(): Promise<string | undefined> {
+  wusKernels ??= registerWusKernels().then(
+    () => undefined,
+    (e: unknown) => `wus kernels unavailable (${firstLine(e)}), stock tfjs kernels in use`,
+  );
+  return wusKernels;
+}
+
+/**
  * Activates the fastest backend that loads, in the order tfjs-node-gpu → tfjs-node → wasm → cpu,
- * or exactly `requested`. A backend lacking one of `requiredKernels` (e.g. wasm has no
- * Conv2DBackpropFilter) is passed over. The returned reason says what was skipped and why.
+ * or exactly `requested`. A backend lacking one of `requiredKernels` is passed over (with our
+ * kernels registered, wasm and cpu have all a conv net needs). The returned reason says what was
+ * skipped and why.
  */
 export async function selectBackend(
   requested?: BackendName | 'auto',
@@ -59,13 +80,15 @@ export async function selectBackend(
 ): Promise<BackendChoice> {
   const required = options.requiredKernels ?? [];
   installGradientOverrides();
+  const kernelNote = await ensureWusKernels();
+  const withNote = (reason: string) => (kernelNote === undefined ? reason : `${reason}; ${kernelNote}`);
   if (requested !== undefined && requested !== 'auto') {
     if (!BACKEND_PREFERENCE.includes(requested)) {
       throw new BackendError(`unknown backend "${String(requested)}"; choose one of: auto, ${BACKEND_PREFERENCE.join(', ')}`);
     }
     try {
       const tfjsBackend = await tryActivate(requested, required);
-      return { name: requested, tfjsBackend, reason: 'requested with --backend' };
+      return { name: requested, tfjsBackend, reason: withNote('requested with --backend') };
     } catch (cause) {
       throw new BackendError(`backend "${requested}" cannot be used here: ${firstLine(cause)}`, { cause });
     }
@@ -75,7 +98,7 @@ export async function selectBackend(
     try {
       const tfjsBackend = await tryActivate(name, required);
       const reason = skipped.length === 0 ? 'first choice' : `fallback: ${skipped.join('; ')}`;
-      return { name, tfjsBackend, reason };
+      return { name, tfjsBackend, reason: withNote(reason) };
     } catch (e) {
       skipped.push(`${name} unavailable (${firstLine(e)})`);
     }

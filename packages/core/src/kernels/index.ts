@@ -1,1 +1,2 @@
 export * from './matmul-gradient.js';
+export * from './wasm/index.js';

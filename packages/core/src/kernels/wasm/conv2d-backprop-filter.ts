@@ -1,0 +1,59 @@
+import { backend_util, Conv2DBackpropFilter, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { assertShape, runConv } from './conv-call.js';
+import { geometryWords, P, threadsFor } from './conv-params.js';
+import { runOnHeap } from './heap.js';
+import { copyIn, copyOut } from './io.js';
+import { kernelRuntime } from './runtime.js';
+
+interface Attrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  filterShape: [number, number, number, number];
+  /** Not set by tfjs's op (its Conv2D gradient refuses dilation); set by ours (conv2d-gradient.ts). */
+  dilations?: [number, number] | number;
+}
+
+/**
+ * dW = ∂L/∂W of a 2-D convolution: `sum over n, oy, ox of x[n, oy·s + ky·d − p, …, ci] ·
+ * dy[n, oy, ox, co]`, one GEMM (im2col(x)ᵀ · dy) on WebAssembly SIMD, split over the threads
+ * by blocks of output positions with private accumulators added at the end.
+ */
+export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend: anyBackend, attrs }) => {
+  const backend = anyBackend as KernelBackend;
+  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
+  const a = attrs as unknown as Attrs;
+  const info = backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number], a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false,
+    backend_util.convertConv2DDataFormat(a.dataFormat),
+  );
+  assertShape('Conv2DBackpropFilter dy', dy.shape, info.outShape);
+  const rt = kernelRuntime();
+  rt.reset();
+  const words = geometryWords(info);
+  const K = info.filterHeight * info.filterWidth * info.inChannels;
+  const M = info.batchSize * info.outHeight * info.outWidth;
+  const threads = threadsFor(rt.threads, M * K * info.outChannels, M);
+  if (threads === 1) {
+    // One thread: in place on the wasm heap, no copies (undefined elsewhere).
+    const inPlace = runOnHeap(backend, 'wus_conv2d_backprop_filter', 'wus_conv2d_backprop_filter_scratch', words, [...a.filterShape], [[P.X, x], [P.DY, dy]]);
+    if (inPlace !== undefined) return inPlace;
+  }
+  words[P.X] = copyIn(rt, backend, x);
+  words[P.DY] = copyIn(rt, backend, dy);
+  const len = K * info.outChannels;
+  const out = rt.allocF32(len);
+  words[P.OUT] = out;
+  words[P.PARTIAL] = rt.allocF32(len * (threads - 1));
+  const joined = runConv(rt, 'wus_conv2d_backprop_filter', 'wus_conv2d_backprop_filter_scratch', words, threads);
+  // Add the partial sums of the workers that took part (bit t: thread t filled partial[t − 1]).
+  if (joined > 1) rt.run('wus_reduce', rt.params([out, words[P.PARTIAL]!, len, joined, 0]), threadsFor(rt.threads, len * 8));
+  return copyOut(rt, backend, [...a.filterShape], out);
+};
+
+export const conv2dBackpropFilterKernel = (backendName: string): KernelConfig => ({
+  kernelName: Conv2DBackpropFilter,
+  backendName,
+  kernelFunc: conv2dBackpropFilter,
+});

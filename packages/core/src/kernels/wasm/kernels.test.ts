@@ -1,0 +1,326 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend } from '../../backend/backend.js';
+import { registerWusKernels, stockKernel, unregisterWusKernels } from './register.js';
+import type { KernelRuntime } from './runtime.js';
+
+/*
+ * Every kernel of kernels/wasm against two references, on both backends it is registered for
+ * (wasm, cpu):
+ *   - a float64 reference computed here from the definition (every case, dilations included);
+ *   - tfjs's own cpu kernel where tfjs has one for the case (no dilation in tfjs's backprops).
+ * Tolerance: max |ours − reference| ≤ 1e-5 · max(1, max |reference|) (float32 sums of ≤ 2 304
+ * products; the errors seen are ~1e-7 relative).
+ */
+const TOL = 1e-5;
+
+type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Pair = number | [number, number];
+interface ConvCase {
+  readonly x: [number, number, number, number];
+  readonly k: [number, number];
+  readonly co: number;
+  readonly strides: Pair;
+  readonly pad: Pad;
+  readonly dilations: Pair;
+}
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
+}
+const randomArray = (n: number, seed: number) => Float32Array.from({ length: n }, rng(seed));
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  let maxRef = 0;
+  let maxErr = 0;
+  for (let i = 0; i < want.length; i++) {
+    maxRef = Math.max(maxRef, Math.abs(want[i]!));
+    maxErr = Math.max(maxErr, Math.abs(got[i]! - want[i]!));
+  }
+  expect(maxErr, `${what}: max error ${maxErr} (max |ref| ${maxRef})`).toBeLessThanOrEqual(TOL * Math.max(1, maxRef));
+}
+
+function convInfo(c: ConvCase): tf.backend_util.Conv2DInfo {
+  return tf.backend_util.computeConv2DInfo(c.x, [c.k[0], c.k[1], c.x[3], c.co], c.strides, c.dilations, c.pad, undefined, false, 'channelsLast');
+}
+
+/** y, dx and dW of a convolution from the definition, in float64. */
+function reference(c: ConvCase, x: Float32Array, w: Float32Array, dy: Float32Array): { y: Float64Array; dx: Float64Array; dw: Float64Array } {
+  const i = convInfo(c);
+  const [n, ih, iw, ci] = c.x;
+  const co = c.co;
+  const y = new Float64Array(n * i.outHeight * i.outWidth * co);
+  const dx = new Float64Array(x.length);
+  const dw = new Float64Array(w.length);
+  for (let b = 0; b < n; b++)
+    for (let oy = 0; oy < i.outHeight; oy++)
+      for (let ox = 0; ox < i.outWidth; ox++) {
+        const yo = ((b * i.outHeight + oy) * i.outWidth + ox) * co;
+        for (let ky = 0; ky < i.filterHeight; ky++) {
+          const iy = oy * i.strideHeight - i.padInfo.top + ky * i.dilationHeight;
+          if (iy < 0 || iy >= ih) continue;
+          for (let kx = 0; kx < i.filterWidth; kx++) {
+            const ix = ox * i.strideWidth - i.padInfo.left + kx * i.dilationWidth;
+            if (ix < 0 || ix >= iw) continue;
+            for (let c0 = 0; c0 < ci; c0++) {
+              const xi = ((b * ih + iy) * iw + ix) * ci + c0;
+              const wi = ((ky * i.filterWidth + kx) * ci + c0) * co;
+              for (let o = 0; o < co; o++) {
+                y[yo + o]! += x[xi]! * w[wi + o]!;
+                dx[xi]! += dy[yo + o]! * w[wi + o]!;
+                dw[wi + o]! += x[xi]! * dy[yo + o]!;
+              }
+            }
+          }
+        }
+      }
+  return { y, dx, dw };
+}
+
+/** Runs `kernel` on `backend`: ours (registered) or tfjs's stock config; returns its values. */
+async function runKernel(backend: 'wasm' | 'cpu', kernel: string, inputs: Record<string, [Float32Array, number[]]>, attrs: object, stock = false): Promise<Float32Array> {
+  await tf.setBackend(backend);
+  const tensors = Object.fromEntries(Object.entries(inputs).map(([k, [v, s]]) => [k, tf.tensor(v, s)]));
+  try {
+    if (!stock) {
+      const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+      const values = out.dataSync() as Float32Array;
+      out.dispose();
+      return values;
+    }
+    const config = stockKernel(kernel, backend);
+    if (config === undefined) throw new Error(`no stock ${kernel} on ${backend}`);
+    const b = tf.backend();
+    const info = config.kernelFunc({ inputs: tensors, backend: b, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+    const values = b.readSync(info.dataId) as Float32Array;
+    b.disposeData(info.dataId);
+    return values;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+const isOne = (p: Pair) => (Array.isArray(p) ? p.every((v) => v === 1) : p === 1);
+
+/** The grid: shapes (odd sizes and channel counts, 1×1 to 5×5 filters, one big enough for two threads) × strides × paddings × dilations. */
+function grid(): ConvCase[] {
+  const shapes: [ConvCase['x'], ConvCase['k'], number][] = [
+    [[1, 5, 5, 1], [1, 1], 1],
+    [[2, 7, 9, 3], [3, 3], 5],
+    [[3, 8, 7, 4], [3, 2], 6],
+    [[2, 10, 10, 6], [5, 5], 16],
+    [[1, 6, 11, 9], [1, 3], 4],
+    [[5, 9, 9, 13], [3, 3], 7],
+    [[2, 12, 12, 16], [3, 3], 32],
+  ];
+  const strides: Pair[] = [1, 2, 3, [2, 1]];
+  const pads: Pad[] = ['same', 'valid', 1, [[0, 0], [1, 2], [0, 1], [0, 0]]];
+  const dilations: Pair[] = [1, 2, [1, 2]];
+  const cases: ConvCase[] = [];
+  for (const [x, k, co] of shapes)
+    for (const s of strides)
+      for (const pad of pads)
+        for (const d of dilations) {
+          if (!isOne(s) && !isOne(d) && cases.length % 3 !== 0) continue; // a sample of stride × dilation
+          const c: ConvCase = { x, k, co, strides: s, pad, dilations: d };
+          const info = convInfo(c);
+          if (info.outHeight >= 1 && info.outWidth >= 1) cases.push(c);
+        }
+  // Large enough that each kernel splits its work over two threads (≥ 1 M multiply-adds per thread).
+  cases.push({ x: [8, 16, 16, 32], k: [3, 3], co: 64, strides: 1, pad: 'same', dilations: 1 });
+  cases.push({ x: [6, 17, 15, 24], k: [3, 3], co: 40, strides: 2, pad: 'valid', dilations: 1 });
+  return cases;
+}
+
+const label = (c: ConvCase) => `x ${c.x.join('×')} k ${c.k.join('×')}→${c.co} s ${JSON.stringify(c.strides)} p ${JSON.stringify(c.pad)} d ${JSON.stringify(c.dilations)}`;
+
+describe('wus WebAssembly kernels', () => {
+  let rt: KernelRuntime;
+  beforeAll(async () => {
+    rt = await registerWusKernels();
+  });
+  afterAll(async () => {
+    await tf.setBackend('cpu');
+  });
+
+  it('run on every core available (tfjs-backend-wasm itself is single-threaded under Node)', async () => {
+    expect(rt.threads).toBeGreaterThanOrEqual(1);
+    await tf.setBackend('wasm');
+    expect(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
+  });
+
+  it('Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter match float64 and tfjs cpu over the grid', async () => {
+    const cases = grid();
+    expect(cases.length).toBeGreaterThan(150);
+    for (const [n, c] of cases.entries()) {
+      const info = convInfo(c);
+      const wShape = [c.k[0], c.k[1], c.x[3], c.co];
+      const x = randomArray(size(c.x), 3 * n + 1);
+      const w = randomArray(size(wShape), 3 * n + 2);
+      const dy = randomArray(size(info.outShape), 3 * n + 3);
+      const ref = reference(c, x, w, dy);
+      const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+      const dilated = isOne(c.dilations) ? {} : { dilations: c.dilations };
+      const convAttrs = { ...common, dilations: c.dilations };
+      const inAttrs = { ...common, ...dilated, inputShape: c.x };
+      const filterAttrs = { ...common, ...dilated, filterShape: wShape };
+      // Stock tfjs refuses stride > 1 together with dilation > 1 in conv2d; compare those to float64 only.
+      const stockForward = isOne(c.strides) || isOne(c.dilations);
+      for (const backend of ['wasm', 'cpu'] as const) {
+        const y = await runKernel(backend, 'Conv2D', { x: [x, c.x], filter: [w, wShape] }, convAttrs);
+        expectClose(y, ref.y, `Conv2D ${backend} ${label(c)}`);
+        const dx = await runKernel(backend, 'Conv2DBackpropInput', { dy: [dy, info.outShape], filter: [w, wShape] }, inAttrs);
+        expectClose(dx, ref.dx, `Conv2DBackpropInput ${backend} ${label(c)}`);
+        const dw = await runKernel(backend, 'Conv2DBackpropFilter', { x: [x, c.x], dy: [dy, info.outShape] }, filterAttrs);
+        expectClose(dw, ref.dw, `Conv2DBackpropFilter ${backend} ${label(c)}`);
+        if (backend === 'cpu' && n % 4 === 0) {
+          // tfjs's own cpu kernels are slow (the filter gradient is naive JS): a quarter of the grid.
+          if (stockForward) expectClose(y, await runKernel('cpu', 'Conv2D', { x: [x, c.x], filter: [w, wShape] }, convAttrs, true), `stock Conv2D ${label(c)}`);
+          if (isOne(c.dilations)) {
+            expectClose(dx, await runKernel('cpu', 'Conv2DBackpropInput', { dy: [dy, info.outShape], filter: [w, wShape] }, inAttrs, true), `stock Conv2DBackpropInput ${label(c)}`);
+            expectClose(dw, await runKernel('cpu', 'Conv2DBackpropFilter', { x: [x, c.x], dy: [dy, info.outShape] }, filterAttrs, true), `stock Conv2DBackpropFilter ${label(c)}`);
+          }
+        }
+      }
+    }
+  });
+
+  it('MaxPoolGrad matches tfjs cpu over windows, strides, paddings and odd sizes, ties included', async () => {
+    const shapes: [number, number, number, number][] = [[1, 4, 4, 1], [2, 7, 9, 3], [3, 8, 8, 5], [2, 11, 6, 8], [4, 13, 16, 13]];
+    const cases: [[number, number, number, number], Pair, Pair, Pad][] = [];
+    for (const shape of shapes)
+      for (const filterSize of [2, 3, [3, 2]] as Pair[])
+        for (const strides of [1, 2, 3] as Pair[]) for (const pad of ['valid', 'same', 1] as Pad[]) cases.push([shape, filterSize, strides, pad]);
+    // Large enough to be split over two threads.
+    cases.push([[16, 32, 32, 16], 2, 2, 'valid'], [[8, 17, 17, 24], 3, 2, 'same']);
+    let n = 0;
+    for (const [shape, filterSize, strides, pad] of cases) {
+      const info = tf.backend_util.computePool2DInfo(shape, filterSize, strides, 1, pad);
+      if (info.outHeight < 1 || info.outWidth < 1) continue;
+      // Values on a coarse grid, many exactly equal (as after a ReLU): the first maximum must win.
+      const x = randomArray(size(shape), ++n).map((v) => Math.max(0, Math.round(v * 3)));
+      const dy = randomArray(size(info.outShape), 1000 + n);
+      const attrs = { filterSize, strides, pad };
+      const output = await runKernel('cpu', 'MaxPool', { x: [x, shape] }, attrs);
+      const inputs = { dy: [dy, info.outShape], input: [x, shape], output: [output, info.outShape] } as Record<string, [Float32Array, number[]]>;
+      const want = await runKernel('cpu', 'MaxPoolGrad', inputs, attrs, true);
+      for (const backend of ['wasm', 'cpu'] as const) {
+        expectClose(await runKernel(backend, 'MaxPoolGrad', inputs, attrs), want, `MaxPoolGrad ${backend} ${shape.join('×')} f ${JSON.stringify(filterSize)} s ${JSON.stringify(strides)} p ${JSON.stringify(pad)}`);
+      }
+    }
+    expect(n).toBeGreaterThan(80);
+  });
+
+  it('conv-net gradients on wasm equal tfjs cpu stock kernels, dilated convolutions included', async () => {
+    // Dilation d of a 3×3 kernel = no dilation of the (2d+1)×(2d+1) kernel with the taps spread
+    // out and zeros between: P (rows = expanded taps) places them, and the gradient flows back.
+    const expand = (w: tf.Tensor, d: number): tf.Tensor4D => {
+      const [k, , ci, co] = w.shape as [number, number, number, number];
+      const e = (k - 1) * d + 1;
+      const p = tf.tensor2d(Array.from({ length: e * k }, (_, i) => (Math.floor(i / k) === (i % k) * d ? 1 : 0)), [e, k]);
+      const rows = tf.reshape(tf.matMul(p, tf.reshape(w, [k, k * ci * co])), [e, k, ci, co]);
+      const cols = tf.reshape(tf.matMul(p, tf.reshape(tf.transpose(rows, [1, 0, 2, 3]), [k, e * ci * co])), [e, e, ci, co]);
+      return tf.transpose(cols, [1, 0, 2, 3]) as tf.Tensor4D;
+    };
+    const grads = async (backend: 'wasm' | 'cpu', dilation: number, expanded = false) => {
+      await tf.setBackend(backend);
+      const x = tf.tensor(randomArray(4 * 13 * 13 * 3, 11), [4, 13, 13, 3]) as tf.Tensor4D;
+      const w1 = tf.variable(tf.tensor(randomArray(3 * 3 * 3 * 8, 12), [3, 3, 3, 8]));
+      const w2 = tf.variable(tf.tensor(randomArray(3 * 3 * 8 * 6, 13), [3, 3, 8, 6]));
+      const { value, grads: g } = tf.variableGrads(() => {
+        const first = expanded ? tf.conv2d(x, expand(w1, dilation), 1, 'same') : tf.conv2d(x, w1 as tf.Tensor4D, 1, 'same', 'NHWC', dilation);
+        let h = tf.relu(first);
+        h = tf.maxPool(h as tf.Tensor4D, 2, 2, 'valid');
+        h = tf.conv2d(h as tf.Tensor4D, w2 as tf.Tensor4D, 2, 'valid');
+        return tf.sum(tf.square(h)) as tf.Scalar;
+      }, [w1, w2]);
+      const out = [await value.data(), await g[w1.name]!.data(), await g[w2.name]!.data()];
+      tf.dispose([x, w1, w2, value, ...Object.values(g)]);
+      return out as Float32Array[];
+    };
+    const ours = await grads('wasm', 1);
+    unregisterWusKernels(['cpu']);
+    try {
+      const stock = await grads('cpu', 1);
+      for (let i = 0; i < 3; i++) expectClose(ours[i]!, stock[i]!, `gradient ${i}`);
+      // Without our kernels a dilated convolution has no gradient (tfjs's own limitation) …
+      await expect(grads('cpu', 2)).rejects.toThrow(/dilation rates greater than 1/);
+      // … with them it trains: the same gradients as the equivalent undilated network on stock kernels.
+      const expanded = await grads('cpu', 2, true);
+      for (const backend of ['wasm'] as const) {
+        const dilated = await grads(backend, 2);
+        for (let i = 0; i < 3; i++) expectClose(dilated[i]!, expanded[i]!, `dilated gradient ${i} on ${backend}`);
+      }
+    } finally {
+      await registerWusKernels({ backends: ['cpu'] });
+    }
+    const dilatedCpu = await grads('cpu', 2);
+    const dilatedWasm = await grads('wasm', 2);
+    for (let i = 0; i < 3; i++) expectClose(dilatedCpu[i]!, dilatedWasm[i]!, `dilated gradient ${i}, cpu vs wasm`);
+  });
+
+  it('Sum and Mean over leading axes (and the cases handed back to tfjs) match tfjs cpu', async () => {
+    const cases: [number[], number | number[]][] = [
+      [[32, 10], 0], [[3, 2, 4101], [0, 1]], [[7, 5, 3, 6], [0, 1, 2]], [[7, 5, 3, 6], [2, 1, 0]], [[2, 9, 9, 13], [0, 1]], [[3, 4, 5], [0]],
+      [[7, 5, 3, 6], [1, 2]], [[7, 5, 3, 6], -1], [[7, 5, 3, 6], [0, 1, 2, 3]], [[4, 6], 1], [[1, 1, 1, 5], [0, 1, 2]],
+    ];
+    let n = 0;
+    for (const [shape, axis] of cases)
+      for (const keepDims of [false, true])
+        for (const kernel of ['Sum', 'Mean']) {
+          const x = randomArray(size(shape), 500 + ++n);
+          const attrs = { axis, keepDims };
+          const want = await runKernel('cpu', kernel, { x: [x, shape] }, attrs, true);
+          for (const backend of ['wasm', 'cpu'] as const) {
+            await tf.setBackend(backend);
+            const t = tf.tensor(x, shape);
+            const out = tf.engine().runKernel(kernel, { x: t }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+            await tf.setBackend('cpu');
+            const stockShape = (stockKernel(kernel, 'cpu')!.kernelFunc({ inputs: { x: tf.tensor(x, shape) }, backend: tf.backend(), attrs: attrs as unknown as tf.NamedAttrMap }) as tf.TensorInfo).shape;
+            expect(out.shape, `${kernel} ${shape} ${JSON.stringify(axis)} keepDims ${keepDims}`).toEqual(stockShape);
+            expectClose(out.dataSync(), want, `${kernel} ${backend} ${shape} ${JSON.stringify(axis)} keepDims ${keepDims}`);
+            tf.dispose([t, out]);
+          }
+        }
+  });
+
+  it('Relu gradient (one kernel) equals tfjs cpu; Identity and Cast share buffers without leaks', async () => {
+    const shape = [4, 7, 7, 5];
+    const x = randomArray(size(shape), 91).map((v) => Math.round(v * 4) / 4); // exact zeros included
+    const dy = randomArray(size(shape), 92);
+    const gradOn = async (backend: 'wasm' | 'cpu') => {
+      await tf.setBackend(backend);
+      const xt = tf.tensor(x, shape);
+      const g = tf.grad((t: tf.Tensor) => tf.relu(t))(xt, tf.tensor(dy, shape));
+      const v = await g.data();
+      tf.dispose([xt, g]);
+      return v;
+    };
+    const want = dy.map((g, i) => (x[i]! > 0 ? g : 0));
+    expectClose(await gradOn('wasm'), want, 'relu grad wasm');
+    expectClose(await gradOn('cpu'), want, 'relu grad cpu');
+
+    await tf.setBackend('wasm');
+    const before = tf.memory().numBytes;
+    const a = tf.tensor(x, shape);
+    const b = tf.clone(a);
+    const c = tf.cast(a, 'float32');
+    a.dispose();
+    expectClose(await b.data(), x, 'clone survives its source');
+    expectClose(await c.data(), x, 'cast survives its source');
+    const i32 = tf.tidy(() => tf.cast(tf.tensor([1.7, -2.2, 3]), 'int32'));
+    expect(Array.from(await i32.data())).toEqual([1, -2, 3]);
+    tf.dispose([b, c, i32]);
+    expect(tf.memory().numBytes).toBe(before);
+  });
+
+  it('selectBackend no longer passes wasm over for conv nets', async () => {
+    const choice = await selectBackend('auto', { requiredKernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad'] });
+    expect(['tfjs-node-gpu', 'tfjs-node', 'wasm']).toContain(choice.name);
+    expect(choice.reason).not.toMatch(/wus kernels unavailable/);
+  });
+});

@@ -1,0 +1,97 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { conv2dKernel } from './conv2d.js';
+import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
+import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
+import { conv2dGradConfig } from './conv2d-gradient.js';
+import { castKernel, identityKernel } from './identity.js';
+import { maxPoolGradKernel } from './max-pool-grad.js';
+import { meanKernel, sumKernel } from './reduce.js';
+import { reluGradConfig, reluGradKernel, RELU_GRAD } from './relu-grad.js';
+import { initKernelRuntime, type KernelRuntime } from './runtime.js';
+import { forgetStock, hasRememberedStock, rememberStock } from './stock.js';
+
+export { stockKernel } from './stock.js';
+
+/** Backends whose stock kernels ours replace or complete. */
+export const WUS_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
+
+export interface WusKernel {
+  readonly name: string;
+  readonly config: (backend: string) => tf.KernelConfig;
+  /** Backends it is registered for (default: all of WUS_KERNEL_BACKENDS). */
+  readonly backends?: readonly string[];
+}
+
+/** The tfjs kernels this package provides. */
+export const WUS_KERNELS: readonly WusKernel[] = [
+  // WebAssembly SIMD, multi-threaded (tools/wasm-kernels/src/kernels.c).
+  { name: 'Conv2D', config: conv2dKernel },
+  { name: 'Conv2DBackpropInput', config: conv2dBackpropInputKernel },
+  { name: 'Conv2DBackpropFilter', config: conv2dBackpropFilterKernel },
+  { name: 'MaxPoolGrad', config: maxPoolGradKernel },
+  // One pass in JavaScript on the backend's own memory.
+  { name: 'Sum', config: sumKernel },
+  { name: 'Mean', config: meanKernel },
+  { name: RELU_GRAD, config: reluGradKernel },
+  { name: 'Identity', config: identityKernel, backends: ['wasm'] },
+  { name: 'Cast', config: castKernel, backends: ['wasm'] },
+];
+
+/** Gradients we replace: Conv2D (dilation), Relu (one kernel). */
+const GRADIENTS: readonly tf.GradConfig[] = [conv2dGradConfig, reluGradConfig];
+
+export interface RegisterOptions {
+  readonly backends?: readonly string[];
+  /** Threads of the kernel runtime (default `WUS_KERNEL_THREADS`, else all cores, at most 8). */
+  readonly threads?: number;
+}
+
+const ours = new WeakSet<tf.KernelFunc>();
+
+/**
+ * Registers our kernels for the wasm and cpu backends (replacing tfjs's where it has one, adding
+ * Conv2DBackpropFilter to wasm, which lacks it) and our gradients, after starting the kernel
+ * runtime. Idempotent; called by `selectBackend`. The replaced configs are kept (`stockKernel`):
+ * our kernels hand the cases they do not cover to them, tests and benches compare with them.
+ */
+export async function registerWusKernels(options: RegisterOptions = {}): Promise<KernelRuntime> {
+  const rt = await initKernelRuntime(options.threads);
+  for (const g of GRADIENTS) tf.registerGradient(g);
+  for (const backend of options.backends ?? WUS_KERNEL_BACKENDS) {
+    for (const k of WUS_KERNELS) {
+      if (k.backends !== undefined && !k.backends.includes(backend)) continue;
+      const current = tf.getKernel(k.name, backend);
+      if (current !== undefined && ours.has(current.kernelFunc)) continue;
+      rememberStock(k.name, backend, current);
+      if (current !== undefined) tf.unregisterKernel(k.name, backend);
+      const config = k.config(backend);
+      ours.add(config.kernelFunc);
+      tf.registerKernel(config);
+    }
+  }
+  return rt;
+}
+
+/** Puts tfjs's own kernels back on `backends` (or removes ours where tfjs had none). */
+export function unregisterWusKernels(backends: readonly string[] = WUS_KERNEL_BACKENDS): void {
+  for (const backend of backends) {
+    for (const k of WUS_KERNELS) {
+      if (!hasRememberedStock(k.name, backend)) continue;
+      const current = tf.getKernel(k.name, backend);
+      if (current !== undefined) tf.unregisterKernel(k.name, backend);
+      const stock = forgetStock(k.name, backend);
+      if (stock === undefined) continue;
+      tf.registerKernel(stock);
+      // tfjs runs a kernel's setup (wasm: binding its C function) when the backend starts; ours
+      // was registered then, so run tfjs's now if the backend is already up.
+      const instance = tf.findBackend(backend);
+      if (instance !== null) stock.setupFunc?.(instance);
+    }
+  }
+}
+
+/** Whether `kernel` on `backend` is currently one of ours. */
+export function isWusKernel(kernel: string, backend: string): boolean {
+  const k = tf.getKernel(kernel, backend);
+  return k !== undefined && ours.has(k.kernelFunc);
+}

@@ -1,0 +1,700 @@
+/*
+ * wus training kernels: WebAssembly SIMD (128-bit) convolution forward, input gradient
+ * (Conv2DBackpropInput), filter gradient (Conv2DBackpropFilter) and max-pool gradient, NHWC,
+ * float32. Built by tools/wasm-kernels/build.sh (clang --target=wasm32 -msimd128, no libc) into
+ * packages/core/src/kernels/wasm/generated/. Every kernel is written for threads: it takes a
+ * parameter block (int32 words, see the P_* indices, filled by the JavaScript side) plus its
+ * thread index and the thread count, and does its share; all threads run the same entry point on
+ * one shared memory.
+ *
+ * All three convolutions are one GEMM each, C (+)= A·B, computed by one register-blocked
+ * micro-kernel on packed panels (A: [kc][MR], B: [kc][NR], contiguous), with the im2col /
+ * col2im index arithmetic folded into the packing:
+ *   forward        y[m][co]    = sum_k  col(x)[m][k] · W[k][co]       (M = N·OH·OW, K = KH·KW·CI)
+ *   input grad     dcol[m][k]  = sum_co dy[m][co]    · W[k][co]       then col2im-add into dx
+ *   filter grad    dW[k][co]   = sum_m  col(x)[m][k] · dy[m][co]      (contraction over M)
+ * Work is handed out in chunks claimed with an atomic counter (P_COUNTER), so a thread that the
+ * OS runs slower (a shared machine) simply takes fewer chunks: blocks of MC rows of M (forward),
+ * whole images (input grad: col2im writes stay within an image), blocks of FMC rows of M with a
+ * private accumulator per thread, added up afterwards by wus_reduce (filter grad).
+ */
+#include <stdint.h>
+#include <wasm_simd128.h>
+
+#define MR 4
+#define NR 8
+/* Rows of M per packed A block (forward / input grad) and per chunk (filter grad). */
+#define MC 96
+#define KC 256
+#define FMC 192
+#define FKC 384
+
+typedef float f32;
+#define EXPORT(name) __attribute__((export_name(#name))) name
+
+/* Parameter block layout (int32 words). Pointers are byte offsets into linear memory. */
+enum {
+  P_N, P_IH, P_IW, P_CI, P_OH, P_OW, P_CO, P_KH, P_KW, P_SH, P_SW, P_DH, P_DW, P_PT, P_PL,
+  P_X,       /* forward, filter grad: input x; input grad: unused */
+  P_W,       /* forward, input grad: filter W [KH][KW][CI][CO] */
+  P_DY,      /* input grad, filter grad: dy [N][OH][OW][CO] */
+  P_OUT,     /* y, dx or dW */
+  P_SCRATCH, /* scratch base; thread t uses [SCRATCH + t*SCRATCH_STRIDE, +SCRATCH_STRIDE) */
+  P_SCRATCH_STRIDE,
+  P_PARTIAL, /* filter grad: partial sums of threads 1..T-1, each K·CO floats */
+  P_COUNTER, /* next unclaimed chunk; zero when the call starts */
+  P_WORDS
+};
+
+void *memset(void *dst, int c, unsigned long n) {
+  unsigned char *d = (unsigned char *)dst;
+  while (n--) *d++ = (unsigned char)c;
+  return dst;
+}
+
+void *memcpy(void *dst, const void *src, unsigned long n) {
+  unsigned char *d = (unsigned char *)dst;
+  const unsigned char *s = (const unsigned char *)src;
+  while (n--) *d++ = *s++;
+  return dst;
+}
+
+static inline int imin(int a, int b) { return a < b ? a : b; }
+
+static void fill_zero(f32 *p, int n) {
+  int i = 0;
+  v128_t z = wasm_f32x4_splat(0.f);
+  for (; i + 4 <= n; i += 4) wasm_v128_store(p + i, z);
+  for (; i < n; i++) p[i] = 0.f;
+}
+
+/* Claims the next chunk of the call (shared counter in the parameter block). */
+static inline int claim(const int32_t *p, int word) {
+  return __atomic_fetch_add((int32_t *)&p[word], 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The micro-kernel: C[mr][nr] (+)= sum_p A[p][0..MR) ⊗ B[p][0..NR), A and B packed and
+ * zero-padded to MR / NR. C has row stride ldc. `accumulate`: add to C instead of storing.
+ */
+static void ukernel(int kc, const f32 *restrict a, const f32 *restrict b, f32 *restrict c, int ldc,
+                    int accumulate, int mr, int nr) {
+  v128_t c00 = wasm_f32x4_splat(0.f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  for (int p = 0; p < kc; p++) {
+    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
+    v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+    a += MR;
+    b += NR;
+  }
+  if (mr == MR && nr == NR) {
+    if (accumulate) {
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c00));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c01));
+      c += ldc;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c10));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c11));
+      c += ldc;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c20));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c21));
+      c += ldc;
+      wasm_v128_store(c, wasm_f32x4_add(wasm_v128_load(c), c30));
+      wasm_v128_store(c + 4, wasm_f32x4_add(wasm_v128_load(c + 4), c31));
+    } else {
+      wasm_v128_store(c, c00);
+      wasm_v128_store(c + 4, c01);
+      c += ldc;
+      wasm_v128_store(c, c10);
+      wasm_v128_store(c + 4, c11);
+      c += ldc;
+      wasm_v128_store(c, c20);
+      wasm_v128_store(c + 4, c21);
+      c += ldc;
+      wasm_v128_store(c, c30);
+      wasm_v128_store(c + 4, c31);
+    }
+    return;
+  }
+  f32 t[MR * NR];
+  wasm_v128_store(t + 0, c00);
+  wasm_v128_store(t + 4, c01);
+  wasm_v128_store(t + 8, c10);
+  wasm_v128_store(t + 12, c11);
+  wasm_v128_store(t + 16, c20);
+  wasm_v128_store(t + 20, c21);
+  wasm_v128_store(t + 24, c30);
+  wasm_v128_store(t + 28, c31);
+  for (int i = 0; i < mr; i++)
+    for (int j = 0; j < nr; j++) c[i * ldc + j] = accumulate ? c[i * ldc + j] + t[i * NR + j] : t[i * NR + j];
+}
+
+typedef struct {
+  int n, ih, iw, ci, oh, ow, co, kh, kw, sh, sw, dh, dw, pt, pl;
+  int K, M;
+} Geo;
+
+static Geo geo(const int32_t *p) {
+  Geo g = {p[P_N], p[P_IH], p[P_IW], p[P_CI], p[P_OH], p[P_OW], p[P_CO], p[P_KH], p[P_KW],
+           p[P_SH], p[P_SW], p[P_DH], p[P_DW], p[P_PT], p[P_PL], 0, 0};
+  g.K = g.kh * g.kw * g.ci;
+  g.M = g.n * g.oh * g.ow;
+  return g;
+}
+
+/* Pack B = W[k0..k0+kc)[0..co) into NR-wide panels: bp[panel][kc][NR] (forward). */
+static void pack_w(const Geo *g, const f32 *w, int k0, int kc, f32 *bp) {
+  int panels = (g->co + NR - 1) / NR;
+  for (int q = 0; q < panels; q++) {
+    int c0 = q * NR, nr = imin(NR, g->co - c0);
+    f32 *dst = bp + q * kc * NR;
+    for (int k = 0; k < kc; k++) {
+      const f32 *src = w + (k0 + k) * g->co + c0;
+      if (nr == NR) {
+        wasm_v128_store(dst, wasm_v128_load(src));
+        wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+      } else {
+        for (int j = 0; j < NR; j++) dst[j] = j < nr ? src[j] : 0.f;
+      }
+      dst += NR;
+    }
+  }
+}
+
+/*
+ * For few input channels the contiguous runs of im2col are short (ci floats), so the packers
+ * gather through a table instead: for each column k of the block, its offset from the window's
+ * origin and its tap's row/column displacement (for the bounds test at the image border).
+ */
+#define FEW_CHANNELS 8
+#define TAB (KC > FKC ? KC : FKC)
+static void tap_table(const Geo *g, int k0, int kc, int *off, int *ty, int *tx) {
+  for (int k = 0; k < kc; k++) {
+    int kk = k0 + k, c = kk % g->ci, tap = kk / g->ci;
+    int kx = tap % g->kw, ky = tap / g->kw;
+    ty[k] = ky * g->dh;
+    tx[k] = kx * g->dw;
+    off[k] = (ty[k] * g->iw + tx[k]) * g->ci + c;
+  }
+}
+
+/* Gathers row m of im2col, columns [k0, k0+kc), into dst[dpos[k]] (table from tap_table). */
+static void gather_row(const Geo *g, const f32 *x, int m, int kc, const int *off, const int *ty, const int *tx,
+                       const int *dpos, f32 *dst) {
+  int ox = m % g->ow, t = m / g->ow, oy = t % g->oh, n = t / g->oh;
+  int iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+  const f32 *base = x + (long)n * g->ih * g->iw * g->ci + ((long)iy0 * g->iw + ix0) * g->ci;
+  if (iy0 >= 0 && iy0 + (g->kh - 1) * g->dh < g->ih && ix0 >= 0 && ix0 + (g->kw - 1) * g->dw < g->iw) {
+    for (int k = 0; k < kc; k++) dst[dpos[k]] = base[off[k]];
+  } else {
+    for (int k = 0; k < kc; k++) {
+      int iy = iy0 + ty[k], ix = ix0 + tx[k];
+      dst[dpos[k]] = (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw) ? base[off[k]] : 0.f;
+    }
+  }
+}
+
+/*
+ * Pack A = im2col(x)[m0..m0+mc)[k0..k0+kc) into MR-row panels ap[panel][kc][MR] (forward).
+ * Rows past mc and taps outside the image are zeros.
+ */
+static void pack_im2col_rows(const Geo *g, const f32 *x, int m0, int mc, int k0, int kc, f32 *ap) {
+  int panels = (mc + MR - 1) / MR;
+  if (g->ci < FEW_CHANNELS) {
+    int off[TAB], ty[TAB], tx[TAB], dpos[TAB];
+    tap_table(g, k0, kc, off, ty, tx);
+    for (int k = 0; k < kc; k++) dpos[k] = k * MR;
+    for (int q = 0; q < panels; q++) {
+      f32 *panel = ap + q * kc * MR;
+      for (int i = 0; i < MR; i++) {
+        int mi = q * MR + i;
+        if (mi < mc) {
+          gather_row(g, x, m0 + mi, kc, off, ty, tx, dpos, panel + i);
+        } else {
+          for (int k = 0; k < kc; k++) panel[k * MR + i] = 0.f;
+        }
+      }
+    }
+    return;
+  }
+  for (int q = 0; q < panels; q++) {
+    f32 *panel = ap + q * kc * MR;
+    for (int i = 0; i < MR; i++) {
+      int mi = q * MR + i;
+      f32 *dst = panel + i;
+      if (mi >= mc) {
+        for (int k = 0; k < kc; k++) dst[k * MR] = 0.f;
+        continue;
+      }
+      int m = m0 + mi;
+      int ox = m % g->ow, t = m / g->ow, oy = t % g->oh, n = t / g->oh;
+      int iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+      const f32 *xn = x + (long)n * g->ih * g->iw * g->ci;
+      /* Walk k = (ky, kx, c) from k0. */
+      int c = k0 % g->ci, tap = k0 / g->ci;
+      int kx = tap % g->kw, ky = tap / g->kw;
+      int k = 0;
+      while (k < kc) {
+        int len = imin(g->ci - c, kc - k);
+        int iy = iy0 + ky * g->dh, ix = ix0 + kx * g->dw;
+        f32 *d = dst + k * MR;
+        if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw) {
+          const f32 *s = xn + ((long)iy * g->iw + ix) * g->ci + c;
+          for (int j = 0; j < len; j++) d[j * MR] = s[j];
+        } else {
+          for (int j = 0; j < len; j++) d[j * MR] = 0.f;
+        }
+        k += len;
+        c = 0;
+        if (++kx == g->kw) {
+          kx = 0;
+          ky++;
+        }
+      }
+    }
+  }
+}
+
+static int ceil_to(int v, int m) { return (v + m - 1) / m * m; }
+
+/* Scratch floats one thread needs, per kernel. */
+int EXPORT(wus_conv2d_scratch)(const int32_t *p) {
+  Geo g = geo(p);
+  return ceil_to(MC, MR) * imin(KC, g.K) + g.K * ceil_to(g.co, NR) + 64;
+}
+
+/*
+ * y = conv2d(x, W): threads split the rows M. W is packed once (all K blocks), then each block
+ * of MC rows runs over every K block while its output tile stays in cache.
+ */
+void EXPORT(wus_conv2d)(const int32_t *p, int tid, int nthreads) {
+  (void)nthreads;
+  Geo g = geo(p);
+  const f32 *x = (const f32 *)p[P_X];
+  const f32 *w = (const f32 *)p[P_W];
+  f32 *y = (f32 *)p[P_OUT];
+  f32 *scratch = (f32 *)(p[P_SCRATCH] + tid * p[P_SCRATCH_STRIDE]);
+  int copad = ceil_to(g.co, NR);
+  f32 *ap = scratch;
+  f32 *bp = ap + ceil_to(MC, MR) * imin(KC, g.K); /* [kblock][panel][kc][NR]; block k0 at k0·copad */
+  for (int k0 = 0; k0 < g.K; k0 += KC) pack_w(&g, w, k0, imin(KC, g.K - k0), bp + (long)k0 * copad);
+  int npanels = copad / NR;
+  int chunks = (g.M + MC - 1) / MC;
+  for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
+    int m0 = chunk * MC;
+    int mc = imin(MC, g.M - m0);
+    int mpanels = (mc + MR - 1) / MR;
+    for (int k0 = 0; k0 < g.K; k0 += KC) {
+      int kc = imin(KC, g.K - k0);
+      pack_im2col_rows(&g, x, m0, mc, k0, kc, ap);
+      const f32 *bblock = bp + (long)k0 * copad;
+      for (int q = 0; q < npanels; q++) {
+        const f32 *b = bblock + q * kc * NR;
+        int nr = imin(NR, g.co - q * NR);
+        for (int r = 0; r < mpanels; r++) {
+          int mr = imin(MR, mc - r * MR);
+          ukernel(kc, ap + r * kc * MR, b, y + (long)(m0 + r * MR) * g.co + q * NR, g.co, k0 > 0, mr, nr);
+        }
+      }
+    }
+  }
+}
+
+/* Pack B = W^T: bp[panel][cc][NR] with bp[q][c][j] = W[k0 + q*NR + j][c0 + c] (input grad). */
+static void pack_wt(const Geo *g, const f32 *w, int c0, int cc, f32 *bp) {
+  int panels = (g->K + NR - 1) / NR;
+  for (int q = 0; q < panels; q++) {
+    f32 *dst = bp + q * cc * NR;
+    for (int j = 0; j < NR; j++) {
+      int k = q * NR + j;
+      if (k < g->K) {
+        const f32 *src = w + (long)k * g->co + c0;
+        for (int c = 0; c < cc; c++) dst[c * NR + j] = src[c];
+      } else {
+        for (int c = 0; c < cc; c++) dst[c * NR + j] = 0.f;
+      }
+    }
+  }
+}
+
+/* Pack A = rows [m0, m0+mc) of a row-major [*, ld] matrix, columns [c0, c0+cc): ap[panel][cc][MR]. */
+static void pack_rows(const f32 *src, int ld, int m0, int mc, int c0, int cc, f32 *ap) {
+  int panels = (mc + MR - 1) / MR;
+  for (int q = 0; q < panels; q++) {
+    f32 *panel = ap + q * cc * MR;
+    int rows = imin(MR, mc - q * MR);
+    if (rows == MR) {
+      const f32 *s0 = src + (long)(m0 + q * MR) * ld + c0;
+      const f32 *s1 = s0 + ld, *s2 = s1 + ld, *s3 = s2 + ld;
+      int c = 0;
+      for (; c + 4 <= cc; c += 4) {
+        /* 4×4 transpose. */
+        v128_t r0 = wasm_v128_load(s0 + c), r1 = wasm_v128_load(s1 + c), r2 = wasm_v128_load(s2 + c), r3 = wasm_v128_load(s3 + c);
+        v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+        v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+        wasm_v128_store(panel + (c + 0) * MR, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+        wasm_v128_store(panel + (c + 1) * MR, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+        wasm_v128_store(panel + (c + 2) * MR, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+        wasm_v128_store(panel + (c + 3) * MR, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+      }
+      for (; c < cc; c++) {
+        panel[c * MR + 0] = s0[c];
+        panel[c * MR + 1] = s1[c];
+        panel[c * MR + 2] = s2[c];
+        panel[c * MR + 3] = s3[c];
+      }
+    } else {
+      for (int i = 0; i < MR; i++) {
+        if (i < rows) {
+          const f32 *s = src + (long)(m0 + q * MR + i) * ld + c0;
+          for (int c = 0; c < cc; c++) panel[c * MR + i] = s[c];
+        } else {
+          for (int c = 0; c < cc; c++) panel[c * MR + i] = 0.f;
+        }
+      }
+    }
+  }
+}
+
+/* Add dcol rows [m0, m0+mc) (row stride K) into dx: the adjoint of im2col. */
+static void col2im_add(const Geo *g, const f32 *dcol, int m0, int mc, f32 *dx) {
+  for (int mi = 0; mi < mc; mi++) {
+    int m = m0 + mi;
+    int ox = m % g->ow, t = m / g->ow, oy = t % g->oh, n = t / g->oh;
+    int iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+    f32 *dxn = dx + (long)n * g->ih * g->iw * g->ci;
+    const f32 *row = dcol + (long)mi * g->K;
+    for (int ky = 0; ky < g->kh; ky++) {
+      int iy = iy0 + ky * g->dh;
+      if (iy < 0 || iy >= g->ih) continue;
+      for (int kx = 0; kx < g->kw; kx++) {
+        int ix = ix0 + kx * g->dw;
+        if (ix < 0 || ix >= g->iw) continue;
+        f32 *d = dxn + ((long)iy * g->iw + ix) * g->ci;
+        const f32 *s = row + (ky * g->kw + kx) * g->ci;
+        int c = 0;
+        for (; c + 4 <= g->ci; c += 4) wasm_v128_store(d + c, wasm_f32x4_add(wasm_v128_load(d + c), wasm_v128_load(s + c)));
+        for (; c < g->ci; c++) d[c] += s[c];
+      }
+    }
+  }
+}
+
+int EXPORT(wus_conv2d_backprop_input_scratch)(const int32_t *p) {
+  Geo g = geo(p);
+  int cc = imin(KC, g.co);
+  return ceil_to(MC, MR) * cc + ceil_to(g.K, NR) * g.co + MC * ceil_to(g.K, NR) + 64;
+}
+
+/*
+ * dx = Conv2DBackpropInput(dy, W): dcol = dy · W^T in blocks of MC rows, each added into dx
+ * (col2im). Threads take whole images, so no two threads add into the same dx element.
+ */
+void EXPORT(wus_conv2d_backprop_input)(const int32_t *p, int tid, int nthreads) {
+  (void)nthreads;
+  Geo g = geo(p);
+  const f32 *w = (const f32 *)p[P_W];
+  const f32 *dy = (const f32 *)p[P_DY];
+  f32 *dx = (f32 *)p[P_OUT];
+  f32 *scratch = (f32 *)(p[P_SCRATCH] + tid * p[P_SCRATCH_STRIDE]);
+  long img = (long)g.ih * g.iw * g.ci;
+  int ccmax = imin(KC, g.co);
+  int kpad = ceil_to(g.K, NR);
+  f32 *ap = scratch;
+  f32 *bp = ap + ceil_to(MC, MR) * ccmax; /* whole W^T, all Co blocks: [cblock][kpanel][cc][NR] */
+  f32 *dcol = bp + kpad * g.co;           /* MC × kpad */
+  for (int c0 = 0; c0 < g.co; c0 += KC) pack_wt(&g, w, c0, imin(KC, g.co - c0), bp + (long)c0 * kpad);
+  int npanels = kpad / NR;
+  Geo gk = g;
+  gk.K = kpad; /* dcol has row stride kpad; col2im_add reads K columns per row */
+  for (int n; (n = claim(p, P_COUNTER)) < g.n;) {
+    fill_zero(dx + n * img, (int)img);
+    int mb = n * g.oh * g.ow, me = mb + g.oh * g.ow;
+    for (int m0 = mb; m0 < me; m0 += MC) {
+      int mc = imin(MC, me - m0);
+      int mpanels = (mc + MR - 1) / MR;
+      for (int c0 = 0; c0 < g.co; c0 += KC) {
+        int cc = imin(KC, g.co - c0);
+        pack_rows(dy, g.co, m0, mc, c0, cc, ap);
+        const f32 *bblock = bp + (long)c0 * kpad;
+        for (int q = 0; q < npanels; q++) {
+          const f32 *b = bblock + q * cc * NR;
+          for (int r = 0; r < mpanels; r++) {
+            int mr = imin(MR, mc - r * MR);
+            ukernel(cc, ap + r * cc * MR, b, dcol + (long)r * MR * kpad + q * NR, kpad, c0 > 0, mr, NR);
+          }
+        }
+      }
+      col2im_add(&gk, dcol, m0, mc, dx);
+    }
+  }
+}
+
+/*
+ * Pack A^T for the filter gradient: ap[kpanel][mc][MR] with ap[q][i][j] = col(x)[m0+i][k0+q*MR+j],
+ * for rows [m0, m0+mc) and columns [k0, k0+kc). Columns past K are zeros.
+ */
+static void pack_im2col_cols(const Geo *g, const f32 *x, int m0, int mc, int k0, int kc, f32 *ap) {
+  int kpanels = (kc + MR - 1) / MR;
+  if (g->ci < FEW_CHANNELS) {
+    int off[TAB], ty[TAB], tx[TAB], dpos[TAB];
+    tap_table(g, k0, kc, off, ty, tx);
+    for (int k = 0; k < kc; k++) dpos[k] = (k / MR) * mc * MR + (k % MR);
+    for (int i = 0; i < mc; i++) {
+      gather_row(g, x, m0 + i, kc, off, ty, tx, dpos, ap + i * MR);
+      for (int kk = kc; kk < kpanels * MR; kk++) ap[(long)(kk / MR) * mc * MR + i * MR + (kk % MR)] = 0.f;
+    }
+    return;
+  }
+  for (int i = 0; i < mc; i++) {
+    int m = m0 + i;
+    int ox = m % g->ow, t = m / g->ow, oy = t % g->oh, n = t / g->oh;
+    int iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
+    const f32 *xn = x + (long)n * g->ih * g->iw * g->ci;
+    int c = k0 % g->ci, tap = k0 / g->ci;
+    int kx = tap % g->kw, ky = tap / g->kw;
+    int k = 0;
+    while (k < kc) {
+      int len = imin(g->ci - c, kc - k);
+      int iy = iy0 + ky * g->dh, ix = ix0 + kx * g->dw;
+      int inside = iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw;
+      const f32 *s = xn + ((long)iy * g->iw + ix) * g->ci + c;
+      int j = 0;
+      /* Whole aligned groups of MR columns: one vector copy each. */
+      while (j < len) {
+        int kk = k + j;
+        f32 *d = ap + (long)(kk / MR) * mc * MR + i * MR + (kk % MR);
+        if ((kk % MR) == 0 && j + MR <= len) {
+          wasm_v128_store(d, inside ? wasm_v128_load(s + j) : wasm_f32x4_splat(0.f));
+          j += MR;
+        } else {
+          *d = inside ? s[j] : 0.f;
+          j++;
+        }
+      }
+      k += len;
+      c = 0;
+      if (++kx == g->kw) {
+        kx = 0;
+        ky++;
+      }
+    }
+    for (int kk = kc; kk < kpanels * MR; kk++) ap[(long)(kk / MR) * mc * MR + i * MR + (kk % MR)] = 0.f;
+  }
+}
+
+/* Pack B = dy rows [m0, m0+mc) into NR-wide column panels: bp[panel][mc][NR]. */
+static void pack_dy_cols(const Geo *g, const f32 *dy, int m0, int mc, f32 *bp) {
+  int panels = (g->co + NR - 1) / NR;
+  for (int i = 0; i < mc; i++) {
+    const f32 *src = dy + (long)(m0 + i) * g->co;
+    for (int q = 0; q < panels; q++) {
+      f32 *d = bp + (long)q * mc * NR + i * NR;
+      int c0 = q * NR, nr = imin(NR, g->co - c0);
+      if (nr == NR) {
+        wasm_v128_store(d, wasm_v128_load(src + c0));
+        wasm_v128_store(d + 4, wasm_v128_load(src + c0 + 4));
+      } else {
+        for (int j = 0; j < NR; j++) d[j] = j < nr ? src[c0 + j] : 0.f;
+      }
+    }
+  }
+}
+
+int EXPORT(wus_conv2d_backprop_filter_scratch)(const int32_t *p) {
+  Geo g = geo(p);
+  return FMC * ceil_to(imin(FKC, g.K), MR) + FMC * ceil_to(g.co, NR) + 64;
+}
+
+/*
+ * dW = Conv2DBackpropFilter(x, dy): threads split M; thread 0 accumulates into dW, thread t > 0
+ * into partial[t-1]; wus_reduce adds the partials afterwards.
+ */
+void EXPORT(wus_conv2d_backprop_filter)(const int32_t *p, int tid, int nthreads) {
+  (void)nthreads;
+  Geo g = geo(p);
+  const f32 *x = (const f32 *)p[P_X];
+  const f32 *dy = (const f32 *)p[P_DY];
+  f32 *acc = tid == 0 ? (f32 *)p[P_OUT] : (f32 *)p[P_PARTIAL] + (long)(tid - 1) * g.K * g.co;
+  f32 *scratch = (f32 *)(p[P_SCRATCH] + tid * p[P_SCRATCH_STRIDE]);
+  fill_zero(acc, g.K * g.co);
+  f32 *bp = scratch;
+  f32 *ap = bp + FMC * ceil_to(g.co, NR);
+  int npanels = (g.co + NR - 1) / NR;
+  int chunks = (g.M + FMC - 1) / FMC;
+  for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
+    int m0 = chunk * FMC;
+    int mc = imin(FMC, g.M - m0);
+    pack_dy_cols(&g, dy, m0, mc, bp);
+    for (int k0 = 0; k0 < g.K; k0 += FKC) {
+      int kc = imin(FKC, g.K - k0);
+      pack_im2col_cols(&g, x, m0, mc, k0, kc, ap);
+      int kpanels = (kc + MR - 1) / MR;
+      for (int r = 0; r < kpanels; r++) {
+        int mr = imin(MR, kc - r * MR);
+        const f32 *a = ap + (long)r * mc * MR;
+        for (int q = 0; q < npanels; q++) {
+          int nr = imin(NR, g.co - q * NR);
+          ukernel(mc, a, bp + (long)q * mc * NR, acc + (long)(k0 + r * MR) * g.co + q * NR, g.co, 1, mr, nr);
+        }
+      }
+    }
+  }
+}
+
+/*
+ * out[i] += partial[t][i] for every thread t > 0 in `mask` (bit t: thread t took part in the
+ * filter-gradient call and filled partial[t-1]). Parameter words: out, partial, len, mask,
+ * counter; chunks of 4096 floats are claimed like the kernels' work.
+ */
+#define REDUCE_CHUNK 4096
+void EXPORT(wus_reduce)(const int32_t *p, int tid, int nthreads) {
+  (void)tid;
+  (void)nthreads;
+  f32 *out = (f32 *)p[0];
+  const f32 *partial = (const f32 *)p[1];
+  int len = p[2], mask = p[3];
+  int chunks = (len + REDUCE_CHUNK - 1) / REDUCE_CHUNK;
+  for (int chunk; (chunk = claim(p, 4)) < chunks;) {
+    int b = chunk * REDUCE_CHUNK, e = imin(len, b + REDUCE_CHUNK);
+    for (int t = 1; t < 31; t++) {
+      if (!(mask & (1 << t))) continue;
+      const f32 *s = partial + (long)(t - 1) * len;
+      int i = b;
+      for (; i + 4 <= e; i += 4) wasm_v128_store(out + i, wasm_f32x4_add(wasm_v128_load(out + i), wasm_v128_load(s + i)));
+      for (; i < e; i++) out[i] += s[i];
+    }
+  }
+}
+
+/*
+ * MaxPoolGrad: dx[argmax of each window] += dy, the first maximum (strict >) winning, as in
+ * tfjs's cpu backend. Parameter words: the Geo words (CI = channels, CO unused, KH/KW window,
+ * SH/SW strides, DH/DW dilations, PT/PL padding), P_X = x, P_DY = dy, P_OUT = dx. Threads claim
+ * whole images.
+ */
+void EXPORT(wus_max_pool_grad)(const int32_t *p, int tid, int nthreads) {
+  (void)tid;
+  (void)nthreads;
+  Geo g = geo(p);
+  const f32 *x = (const f32 *)p[P_X];
+  const f32 *dy = (const f32 *)p[P_DY];
+  f32 *dx = (f32 *)p[P_OUT];
+  long img = (long)g.ih * g.iw * g.ci;
+  const v128_t ninf = wasm_f32x4_splat(-__builtin_inff());
+  for (int n; (n = claim(p, P_COUNTER)) < g.n;) {
+    fill_zero(dx + n * img, (int)img);
+    const f32 *xn = x + n * img;
+    f32 *dxn = dx + n * img;
+    for (int oy = 0; oy < g.oh; oy++) {
+      int iy0 = oy * g.sh - g.pt;
+      for (int ox = 0; ox < g.ow; ox++) {
+        int ix0 = ox * g.sw - g.pl;
+        const f32 *dyp = dy + (((long)n * g.oh + oy) * g.ow + ox) * g.ci;
+        int c = 0;
+        for (; c + 4 <= g.ci; c += 4) {
+          v128_t best = ninf;
+          v128_t pos = wasm_i32x4_splat(-1);
+          for (int ky = 0; ky < g.kh; ky++) {
+            int iy = iy0 + ky * g.dh;
+            if (iy < 0 || iy >= g.ih) continue;
+            for (int kx = 0; kx < g.kw; kx++) {
+              int ix = ix0 + kx * g.dw;
+              if (ix < 0 || ix >= g.iw) continue;
+              int off = (iy * g.iw + ix) * g.ci + c;
+              v128_t v = wasm_v128_load(xn + off);
+              v128_t gt = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, gt);
+              pos = wasm_v128_bitselect(wasm_i32x4_splat(off), pos, gt);
+            }
+          }
+          int32_t q[4];
+          wasm_v128_store(q, pos);
+          for (int l = 0; l < 4; l++)
+            if (q[l] >= 0) dxn[q[l] + l] += dyp[c + l];
+        }
+        for (; c < g.ci; c++) {
+          f32 best = -__builtin_inff();
+          int pos = -1;
+          for (int ky = 0; ky < g.kh; ky++) {
+            int iy = iy0 + ky * g.dh;
+            if (iy < 0 || iy >= g.ih) continue;
+            for (int kx = 0; kx < g.kw; kx++) {
+              int ix = ix0 + kx * g.dw;
+              if (ix < 0 || ix >= g.iw) continue;
+              int off = (iy * g.iw + ix) * g.ci + c;
+              if (xn[off] > best) {
+                best = xn[off];
+                pos = off;
+              }
+            }
+          }
+          if (pos >= 0) dxn[pos] += dyp[c];
+        }
+      }
+    }
+  }
+}
+
+/*
+ * Memory-bound kernels. Besides running in the threaded module (cpu backend, copies), these are
+ * built into a second, single-threaded module that imports tfjs-backend-wasm's own memory, so
+ * they work on the tensors in place (build.sh: wus-kernels-heap.wasm).
+ */
+
+/* dx = dy where x > 0, else 0 (Relu's gradient), without branches. */
+void EXPORT(wus_relu_grad)(f32 *restrict out, const f32 *restrict dy, const f32 *restrict x, int n) {
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  int i = 0;
+  for (; i + 8 <= n; i += 8) {
+    v128_t x0 = wasm_v128_load(x + i), x1 = wasm_v128_load(x + i + 4);
+    wasm_v128_store(out + i, wasm_v128_and(wasm_v128_load(dy + i), wasm_f32x4_gt(x0, zero)));
+    wasm_v128_store(out + i + 4, wasm_v128_and(wasm_v128_load(dy + i + 4), wasm_f32x4_gt(x1, zero)));
+  }
+  for (; i < n; i++) out[i] = x[i] > 0.f ? dy[i] : 0.f;
+}
+
+/*
+ * out[c] = scale · sum over r of x[r][c] (a reduction over leading axes). Rows are added in
+ * blocks of 256 into a block sum that is then added to the total, which keeps float32 rounding
+ * growth to ~sqrt(256) + sqrt(rows / 256) instead of ~sqrt(rows).
+ */
+#define SUM_BLOCK 256
+#define SUM_MAX_COLS 4096
+void EXPORT(wus_sum_rows)(f32 *restrict out, const f32 *restrict x, int rows, int cols, f32 scale) {
+  f32 block[SUM_MAX_COLS];
+  int bw = cols <= SUM_MAX_COLS ? cols : 0;
+  fill_zero(out, cols);
+  for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+    int r1 = imin(rows, r0 + SUM_BLOCK);
+    f32 *acc = bw ? block : out;
+    if (bw) fill_zero(block, cols);
+    for (int r = r0; r < r1; r++) {
+      const f32 *row = x + (long)r * cols;
+      int c = 0;
+      for (; c + 8 <= cols; c += 8) {
+        wasm_v128_store(acc + c, wasm_f32x4_add(wasm_v128_load(acc + c), wasm_v128_load(row + c)));
+        wasm_v128_store(acc + c + 4, wasm_f32x4_add(wasm_v128_load(acc + c + 4), wasm_v128_load(row + c + 4)));
+      }
+      for (; c < cols; c++) acc[c] += row[c];
+    }
+    if (bw) {
+      int c = 0;
+      for (; c + 4 <= cols; c += 4) wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), wasm_v128_load(block + c)));
+      for (; c < cols; c++) out[c] += block[c];
+    }
+  }
+  if (scale != 1.f) {
+    v128_t s = wasm_f32x4_splat(scale);
+    int c = 0;
+    for (; c + 4 <= cols; c += 4) wasm_v128_store(out + c, wasm_f32x4_mul(wasm_v128_load(out + c), s));
+    for (; c < cols; c++) out[c] *= scale;
+  }
+}

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # One-time set-up shared by the main job and CI: npm packages from the lock file and, where we
 # may install Debian packages, the full Fashion-MNIST (else the bundled subset is used).
+# With --with-mlflow also the Python venv holding the pinned MLflow server the tests run against.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,4 +21,9 @@ if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ]; then
   # network is closed, npm then drops them and we fall back to wasm.
   npm ci --no-audit --no-fund --loglevel=error
   touch "$stamp"
+fi
+
+if [ "${1:-}" = "--with-mlflow" ]; then
+  # A no-op when the venv matches tools/mlflow-server/requirements.txt; ~1.5 min cold.
+  bash tools/mlflow-server/mlflow-server.sh install
 fi

@@ -9,7 +9,8 @@ import { dirname, join, relative, resolve, sep } from 'node:path';
 /** Which workspace packages each layer may import. */
 export const ALLOWED = {
   'layer:core': () => false,
-  'layer:lib': (pkg) => pkg === '@wus/core',
+  // Libraries build on core; tracking also uses the standalone MLflow client.
+  'layer:lib': (pkg) => pkg === '@wus/core' || pkg === '@wus/mlflow-js',
   'layer:plugin': (pkg) => pkg === '@wus/core',
   'layer:standalone': () => false,
   'layer:app': () => true,

@@ -34,4 +34,21 @@ describe('module boundaries', () => {
     expect(checkProject(fakeProject('layer:core', {}, "export * from '@wus/datasets';"))[0]).toMatch(/may not depend on @wus\/datasets/);
     expect(checkProject(fakeProject('layer:app', {}, "import '@wus/core';"))[0]).toMatch(/not declared/);
   });
+
+  it('lets a library use the standalone MLflow client, and keeps that client free of workspace imports', () => {
+    const lib = fakeProject('layer:lib', { '@wus/core': '0.1.0', '@wus/mlflow-js': '0.1.0' }, [
+      "import { MlflowClient } from '@wus/mlflow-js';",
+      "import { WusError } from '@wus/core';",
+    ].join('\n'));
+    expect(checkProject(lib)).toEqual([]);
+    expect(checkProject(fakeProject('layer:lib', {}, "import '@wus/mlflow-js';"))[0]).toMatch(/not declared/);
+    expect(checkProject(fakeProject('layer:lib', { '@wus/datasets': '0.1.0' }, "import '@wus/datasets';"))[0]).toMatch(
+      /layer:lib project may not depend on @wus\/datasets/,
+    );
+    expect(checkProject(fakeProject('layer:plugin', { '@wus/mlflow-js': '0.1.0' }, "import '@wus/mlflow-js';"))[0]).toMatch(
+      /layer:plugin project may not depend on @wus\/mlflow-js/,
+    );
+    const standalone = fakeProject('layer:standalone', { '@wus/core': '0.1.0' }, "import { WusError } from '@wus/core';");
+    expect(checkProject(standalone)[0]).toMatch(/layer:standalone project may not depend on @wus\/core/);
+  });
 });

@@ -5,9 +5,10 @@ import { plugins as lrSchedulePlugins } from '@wus/lr-schedules';
 import { plugins as basicPolicyPlugins } from '@wus/policy-basic';
 import { plugins as wusPlugins } from '@wus/policy-wus';
 import { plugins as wusLrPlugins } from '@wus/policy-wus-lr';
-import { LocalRunStore, defaultRunStoreRoot, type Tracker } from '@wus/tracking';
+import { LocalRunStore, defaultRunStoreRoot, trackerFromEnv, type Tracker } from '@wus/tracking';
 import { plugins as zooBasicPlugins } from '@wus/zoo-basic';
-import { container as rootContainer, type DependencyContainer } from 'tsyringe';
+import { plugins as zooCifarPlugins } from '@wus/zoo-cifar';
+import { instanceCachingFactory, container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Injection tokens: interfaces have no runtime identity, so every seam gets a symbol. */
 export const TOKENS = {
@@ -34,11 +35,13 @@ export const processOutput: Output = {
 };
 
 /** Built-ins register exactly as a third-party plugin module would. */
-export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, datasetPlugins, basicPolicyPlugins, wusPlugins, wusLrPlugins, lrSchedulePlugins];
+export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, zooCifarPlugins, datasetPlugins, basicPolicyPlugins, wusPlugins, wusLrPlugins, lrSchedulePlugins];
 
 export interface ContainerOptions {
   readonly storeRoot?: string;
   readonly output?: Output;
+  /** Environment read for MLFLOW_TRACKING_URI and credentials (default process.env; tests). */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The composition root: the only place that knows every package. */
@@ -49,7 +52,12 @@ export function createContainer(options: ContainerOptions = {}): DependencyConta
   const store = new LocalRunStore({ root: options.storeRoot ?? defaultRunStoreRoot() });
   c.registerInstance(TOKENS.Registry, registry);
   c.registerInstance(TOKENS.RunStore, store);
-  c.registerInstance<Tracker>(TOKENS.Tracker, store);
-  c.registerInstance<Output>(TOKENS.Output, options.output ?? processOutput);
+  const output = options.output ?? processOutput;
+  // No MLFLOW_TRACKING_URI: the local store. An http(s):// URI: live MLflow logging, journaled
+  // to the local store. Built on first use, so `wus runs` works whatever the URI says.
+  c.register<Tracker>(TOKENS.Tracker, {
+    useFactory: instanceCachingFactory(() => trackerFromEnv(store, { env: options.env ?? process.env, onEvent: (e) => output.err(`mlflow: ${e.message}`) })),
+  });
+  c.registerInstance<Output>(TOKENS.Output, output);
   return c;
 }

@@ -30,7 +30,7 @@ describe.skipIf(!haveRealData)('wus compare on the real Fashion-MNIST (Debian da
       expect(d.metrics['val_accuracy']).toHaveLength(4);
       expect(d.latestMetrics['test_accuracy']).toBeGreaterThan(0.6);
       expect(d.latestMetrics['skipped_fraction']).toBe(t.name === 'wus' ? 0.25 : 0);
-      expect(d.artifacts.map((a) => a.name).sort()).toEqual(['config.json', 'weights/manifest.json', 'weights/weights.bin']);
+      expect(d.artifacts.map((a) => a.name).sort()).toEqual(['config.json', 'plots/learning-curve.svg', 'weights/manifest.json', 'weights/weights.bin']);
     }
     // Same seed, same data order: the first two (full) epochs are identical in both trials.
     const [a, b] = await Promise.all(trials.map((t) => store.getRun(t.runId)));

@@ -9,7 +9,13 @@ export type StoreErrorReason =
   | 'invalid-input'
   | 'run-ended'
   | 'corrupt'
-  | 'io';
+  | 'io'
+  // MLflow tracking server (MlflowTracker, `wus sync`)
+  | 'server-unreachable'
+  | 'server-auth'
+  | 'server-rejected'
+  | 'server-config'
+  | 'experiment-deleted';
 
 /**
  * Every failure of the run store or a tracker carries the core code `STORE` plus a finer
@@ -69,5 +75,28 @@ export class ParamConflictError extends StoreError {
 export class InvalidTrackingInputError extends StoreError {
   constructor(message: string, runId?: string) {
     super('invalid-input', message, runId === undefined ? undefined : { runId });
+  }
+}
+
+/**
+ * The MLflow tracking server could not be used: unreachable, wrong URI, credentials refused,
+ * a request rejected, or the experiment deleted there. The local store is never affected.
+ * `errorCode` is MLflow's (e.g. `UNAUTHENTICATED`, `RESOURCE_DOES_NOT_EXIST`) when the server
+ * answered.
+ */
+export class TrackingServerError extends StoreError {
+  readonly trackingUri: string;
+  readonly errorCode: string | undefined;
+  constructor(
+    reason: Extract<StoreErrorReason, `server-${string}` | 'experiment-deleted'>,
+    message: string,
+    options: { trackingUri: string; errorCode?: string; cause?: unknown; runId?: string },
+  ) {
+    super(reason, message, {
+      ...(options.cause === undefined ? {} : { cause: options.cause }),
+      ...(options.runId === undefined ? {} : { runId: options.runId }),
+    });
+    this.trackingUri = options.trackingUri;
+    this.errorCode = options.errorCode;
   }
 }

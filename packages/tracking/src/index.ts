@@ -1,7 +1,7 @@
 /**
  * @wus/tracking — the tracking seam (Tracker / RunHandle), the crash-safe local run store
- * (the default tracker and the reader behind `wus runs` / `wus sync`) and the callback that
- * logs a training run.
+ * (the default tracker and the reader behind `wus runs` / `wus sync`), the MLflow tracker and
+ * sync (through @wus/mlflow-js), the learning-curve plot and the callback that logs a training run.
  */
 export type {
   MetricPoint,
@@ -18,6 +18,7 @@ export {
   ParamConflictError,
   RunNotFoundError,
   StoreError,
+  TrackingServerError,
   type StoreErrorReason,
 } from './errors.js';
 export { LocalRunStore, RUN_FILES, defaultRunStoreRoot, type LocalRunStoreOptions } from './local-store.js';
@@ -52,3 +53,8 @@ export {
   finalMetricPoints,
   type TrackingCallbackOptions,
 } from './tracking-callback.js';
+export { LEARNING_CURVE_ARTIFACT, learningCurveSpec, renderLearningCurveSvg, type LearningCurveEpoch } from './learning-curve.js';
+export { MlflowTracker, type MlflowTrackerEvent, type MlflowTrackerOptions } from './mlflow/mlflow-tracker.js';
+export { syncToMlflow, type SyncOptions, type SyncReport, type SyncRunResult } from './mlflow/sync.js';
+export { LOCAL_RUN_ID_TAG, ReplicationContext, reconcileRun, type ReconcileReport } from './mlflow/replicate.js';
+export { mlflowClientFromEnv, trackerFromEnv } from './mlflow/from-env.js';

@@ -1,9 +1,15 @@
 import type { Callback, EpochRecord, TrainingContext, TrainResult } from '@wus/core';
+import { LEARNING_CURVE_ARTIFACT, renderLearningCurveSvg } from './learning-curve.js';
 import type { MetricPoint, RunHandle } from './tracker.js';
 
 export interface TrackingCallbackOptions {
   /** End the run FINISHED after logging the final metrics (default true). */
   readonly endRunOnTrainEnd?: boolean;
+  /**
+   * Log the learning curve (train/validation accuracy and loss per epoch, skip windows shaded)
+   * as `plots/learning-curve.svg` at train end (default true).
+   */
+  readonly learningCurve?: boolean;
 }
 
 /**
@@ -67,8 +73,8 @@ function fraction(part: number, whole: number): number {
 }
 
 /**
- * Logs a trial's training to its run: per-epoch metrics at each epoch end, final metrics at
- * train end, then ends the run FINISHED. If training throws, the app ends the run FAILED
+ * Logs a trial's training to its run: per-epoch metrics at each epoch end, final metrics and
+ * the learning-curve plot at train end, then ends the run FINISHED. If training throws, the app ends the run FAILED
  * (`end` is idempotent, so doing it unconditionally in a `finally`/`catch` is safe).
  * A failure to log propagates and aborts training, as for any callback: metrics are never
  * silently lost.
@@ -76,12 +82,14 @@ function fraction(part: number, whole: number): number {
 export class TrackingCallback implements Callback {
   readonly name = 'tracking';
   private readonly endRun: boolean;
+  private readonly learningCurve: boolean;
 
   constructor(
     readonly run: RunHandle,
     options: TrackingCallbackOptions = {},
   ) {
     this.endRun = options.endRunOnTrainEnd ?? true;
+    this.learningCurve = options.learningCurve ?? true;
   }
 
   async onEpochEnd(_ctx: TrainingContext, epoch: EpochRecord): Promise<void> {
@@ -90,6 +98,17 @@ export class TrackingCallback implements Callback {
 
   async onTrainEnd(_ctx: TrainingContext, result: TrainResult): Promise<void> {
     await this.run.logMetrics(finalMetricPoints(result));
+    if (this.learningCurve && result.epochs.length > 0) {
+      // A plot is not worth a failed run: a rendering error is stored in its place.
+      let svg: string;
+      try {
+        svg = await renderLearningCurveSvg(result.epochs);
+      } catch (e) {
+        svg = '';
+        await this.run.logArtifact(`${LEARNING_CURVE_ARTIFACT}.error.txt`, `could not render the learning curve: ${(e as Error)?.stack ?? String(e)}\n`);
+      }
+      if (svg !== '') await this.run.logArtifact(LEARNING_CURVE_ARTIFACT, svg);
+    }
     if (this.endRun) await this.run.end('FINISHED');
     else await this.run.flush();
   }

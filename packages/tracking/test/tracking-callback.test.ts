@@ -115,6 +115,12 @@ describe('TrackingCallback', () => {
       stopped_early: [[3, 0]],
     });
 
+    // The learning curve is stored with the run (skip window of epoch 1 shaded).
+    expect(d.artifacts.map((a) => a.name)).toEqual(['plots/learning-curve.svg']);
+    const svg = (await store.readArtifact(run.id, 'plots/learning-curve.svg')).toString();
+    expect(svg).toMatch(/^<svg/);
+    expect(svg).toContain('1 of 3');
+
     // The app's failure path after a successful end is harmless.
     await run.end('FAILED');
     expect((await store.getRun(run.id)).info.status).toBe('FINISHED');

@@ -1,7 +1,13 @@
 import { WusError, type WusErrorCode } from '@wus/core';
+import { TrackingServerError } from '@wus/tracking';
 
-/** Stable exit codes so scripts can tell a typo from a missing file from a crash. */
-export const EXIT_CODES: Record<WusErrorCode | 'USAGE' | 'INTERNAL', number> = {
+/**
+ * Stable exit codes so scripts can tell a typo from a missing file from a crash.
+ * TRACKING_SERVER (7): the MLflow server is unreachable, refused the credentials, rejected a
+ * run or has the experiment deleted — try again later or fix the server side; the local run
+ * store is intact. A malformed MLFLOW_TRACKING_URI is a usage error (2).
+ */
+export const EXIT_CODES: Record<WusErrorCode | 'USAGE' | 'INTERNAL' | 'TRACKING_SERVER', number> = {
   INTERNAL: 1,
   USAGE: 2,
   CONFIG: 2,
@@ -10,9 +16,11 @@ export const EXIT_CODES: Record<WusErrorCode | 'USAGE' | 'INTERNAL', number> = {
   BACKEND: 4,
   STORE: 5,
   TRAINING: 6,
+  TRACKING_SERVER: 7,
 };
 
 export function exitCodeOf(error: unknown): number {
+  if (error instanceof TrackingServerError) return error.reason === 'server-config' ? EXIT_CODES.USAGE : EXIT_CODES.TRACKING_SERVER;
   return error instanceof WusError ? EXIT_CODES[error.code] : EXIT_CODES.INTERNAL;
 }
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import { registerPlugins } from '../commands/plugins.js';
 import { registerRuns } from '../commands/runs.js';
+import { registerSync } from '../commands/sync.js';
 import { registerCompare, registerTrain } from '../commands/train.js';
 import { createContainer, processOutput, type ContainerOptions } from '../container.js';
 import { EXIT_CODES, describeError, exitCodeOf } from './exit-codes.js';
@@ -21,6 +22,7 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   registerCompare(program, get);
   registerRuns(program, get);
   registerPlugins(program, get);
+  registerSync(program, get);
   // Subcommands inherit output settings but not exit handling.
   for (const cmd of program.commands) cmd.exitOverride();
   return program;

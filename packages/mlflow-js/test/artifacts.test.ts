@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { MlflowNotFoundError } from '../src/index.js';
-import { describeWithServer, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, testClient, uniqueName } from '../src/testing/index.js';
 
 describeWithServer('artifacts through the proxy (real server)', () => {
   const mlflow = testClient();

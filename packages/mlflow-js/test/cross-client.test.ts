@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, it } from 'vitest';
 import { MLFLOW_TAGS } from '../src/index.js';
-import { describeWithServer, requireServer, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, requireServer, testClient, uniqueName } from '../src/testing/index.js';
 
 const run = promisify(execFile);
 

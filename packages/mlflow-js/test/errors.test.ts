@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { MlflowAuthError, MlflowClient, MlflowConnectionError, MlflowNotFoundError } from '../src/index.js';
-import { describeWithServer, requireServer, server, testClient } from './support/server.js';
+import { describeWithServer, requireServer, server, testClient } from '../src/testing/index.js';
 
 describeWithServer('failures against the real server', () => {
   it.skipIf(server?.username === null)('401 with a wrong password or without credentials, with a hint', async () => {

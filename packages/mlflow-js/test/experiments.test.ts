@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { MlflowNotFoundError, MlflowRestError, hasErrorCode } from '../src/index.js';
-import { describeWithServer, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, testClient, uniqueName } from '../src/testing/index.js';
 
 describeWithServer('experiments (real server)', () => {
   const mlflow = testClient();

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeWithServer, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, testClient, uniqueName } from '../src/testing/index.js';
 
 describeWithServer('metrics (real server)', () => {
   const mlflow = testClient();

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { MLFLOW_TAGS, hasErrorCode } from '../src/index.js';
-import { describeWithServer, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, testClient, uniqueName } from '../src/testing/index.js';
 
 describeWithServer('runs (real server)', () => {
   const mlflow = testClient();

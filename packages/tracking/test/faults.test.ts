@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { LocalRunStore, MlflowTracker, syncToMlflow, type MlflowTrackerEvent } from '../src/index.js';
 import { tempRoot } from './helpers.js';
 import { countPoints, localSeries, remoteRunOf, remoteSeries } from './support/mlflow.js';
-import { describeWithServer, requireServer, server, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, requireServer, server, testClient, uniqueName } from '@wus/mlflow-js/testing';
 
 const run = promisify(execFile);
 const KEYS = ['loss', 'accuracy', 'val_loss', 'val_accuracy', 'epoch_skipped_fraction', 'lr'];

@@ -12,7 +12,7 @@ import {
 } from '../src/index.js';
 import { snapshot, tempRoot } from './helpers.js';
 import { localSeries, remoteRunOf, remoteSeries } from './support/mlflow.js';
-import { describeWithServer, requireServer, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, requireServer, testClient, uniqueName } from '@wus/mlflow-js/testing';
 import { MlflowClient } from '@wus/mlflow-js';
 
 const ctx = {} as TrainingContext;

@@ -5,7 +5,7 @@ import { expect, it } from 'vitest';
 import { LocalRunStore, StoreError, TrackingServerError, syncToMlflow } from '../src/index.js';
 import { snapshot, tempRoot } from './helpers.js';
 import { countPoints, localSeries, remoteRunOf, remoteSeries } from './support/mlflow.js';
-import { describeWithServer, testClient, uniqueName } from './support/server.js';
+import { describeWithServer, testClient, uniqueName } from '@wus/mlflow-js/testing';
 
 /** A local study with two trials, as `wus compare` leaves it. */
 async function localStudy(store: LocalRunStore, experiment: string, epochs = 12) {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, inject } from 'vitest';
-import { MlflowClient, type MlflowClientOptions } from '../../src/index.js';
+import { MlflowClient, type MlflowClientOptions } from '../index.js';
 
-/** What tools/mlflow-server/vitest-global-setup.mjs provides. */
+/** What tools/mlflow-server/vitest-global-setup.mjs provides (shared by every package testing against MLflow). */
 export interface MlflowTestServer {
   readonly uri: string;
   readonly username: string | null;

@@ -2,9 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { writeCifar10Fixture } from '@wus/datasets/testing';
-import { LocalRunStore } from '@wus/tracking';
 import { describe, expect, it } from 'vitest';
-import { wus } from './capture.js';
+import { expectStudy, wus } from './capture.js';
 
 describe('wus compare on a generated CIFAR-10 fixture (exact binary format)', () => {
   it('trains VGG-11 baseline and WUS end to end with dataset options and records the study', async () => {
@@ -16,22 +15,12 @@ describe('wus compare on a generated CIFAR-10 fixture (exact binary format)', ()
       'compare', '--model', 'vgg11', '--model-option', 'widthMultiplier=0.03125', '--dataset', 'cifar10', '--data-dir', dir,
       '--dataset-option', 'cropPadding=2', '--epochs', '3', '--batch-size', '12', '-P', 'never,wus', '-o', 'wus.threshold=1',
     ]);
-    expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`data: cifar10 from ${dir} (data dir option; 40 train / 8 test records) (36 train, 4 validation, 8 test)`);
     // wasm where it has a Conv2DBackpropFilter kernel (ours), else cpu; native backends where installed.
     expect(r.stderr).toMatch(/^backend: (wasm|cpu|tfjs-node|tfjs-node-gpu) \(/m);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines[2]).toMatch(/^never\s.*\(baseline\).*\s0\.0 %$/);
-    expect(lines[3]).toMatch(/^wus\s.*\s33\.3 %$/);
-
-    const store = new LocalRunStore(r.storeRoot);
-    const runs = await store.listRuns({});
-    const study = runs.find((x) => x.parentRunId === null)!;
-    const trials = runs.filter((x) => x.parentRunId === study.runId);
-    expect(trials.map((t) => t.name).sort()).toEqual(['never', 'wus']);
+    const { store, trials } = await expectStudy(r, '33.3');
     for (const t of trials) {
       const d = await store.getRun(t.runId);
-      expect(d.info.status).toBe('FINISHED');
       expect([d.tags['model'], d.tags['dataset']]).toEqual(['vgg11', 'cifar10']);
       expect(d.params['datasetOptions.cropPadding']).toBe('2');
       expect(d.metrics['val_accuracy']).toHaveLength(3);

@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
-import { LocalRunStore } from '@wus/tracking';
 import { describe, expect, it } from 'vitest';
-import { wus } from './capture.js';
+import { expectStudy, wus } from './capture.js';
 
 const FMNIST = '/usr/share/datasets/fashion-mnist';
 const haveRealData = existsSync(FMNIST);
@@ -11,20 +10,10 @@ describe.skipIf(!haveRealData)('wus compare on the real Fashion-MNIST (Debian da
     // A threshold of 1 (100 pp) makes every eligible epoch a window: F F S F over 4 epochs.
     const r = await wus(['compare', '--data-dir', FMNIST, '--limit', '2560', '--epochs', '4', '-P', 'never,wus', '-o', 'wus.threshold=1', '--backend', 'wasm']);
     expect(r.stderr).toMatch(/backend: wasm \(requested with --backend\)/);
-    expect(r.code, r.stderr).toBe(0);
-    const lines = r.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^trial\s+train time\s+time saved\s+wall time\s+test acc\s+Δ acc\s+skipped$/);
-    expect(lines[2]).toMatch(/^never\s.*\(baseline\).*\s0\.0 %$/);
-    expect(lines[3]).toMatch(/^wus\s.*\s25\.0 %$/);
-
-    const store = new LocalRunStore(r.storeRoot);
-    const runs = await store.listRuns({});
-    const study = runs.find((x) => x.parentRunId === null)!;
-    const trials = runs.filter((x) => x.parentRunId === study.runId);
-    expect(trials.map((t) => t.name).sort()).toEqual(['never', 'wus']);
+    expect(r.stdout.split('\n')[0]).toMatch(/^trial\s+train time\s+time saved\s+wall time\s+test acc\s+Δ acc\s+skipped$/);
+    const { store, trials } = await expectStudy(r, '25.0');
     for (const t of trials) {
       const d = await store.getRun(t.runId);
-      expect(d.info.status).toBe('FINISHED');
       expect(d.tags['backend']).toBe('wasm');
       expect(d.tags['dataset.source']).toContain(FMNIST);
       expect(d.metrics['val_accuracy']).toHaveLength(4);

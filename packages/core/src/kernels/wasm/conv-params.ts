@@ -38,3 +38,13 @@ export function geometryWords(info: backend_util.Conv2DInfo): number[] {
 export function threadsFor(available: number, macs: number, units = Number.POSITIVE_INFINITY): number {
   return Math.max(1, Math.min(available, units, Math.floor(macs / MIN_MACS_PER_THREAD)));
 }
+
+/** Attributes tfjs passes to every Conv2D-family kernel. */
+export interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  /** Not set by tfjs's backprop ops (its Conv2D gradient refuses dilation); set by ours (conv2d-gradient.ts). */
+  dilations?: [number, number] | number;
+}

@@ -1,18 +1,12 @@
 import { backend_util, Conv2DBackpropFilter, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { assertShape, runConv } from './conv-call.js';
-import { geometryWords, P, threadsFor } from './conv-params.js';
+import { geometryWords, P, threadsFor, type ConvAttrs } from './conv-params.js';
 import { runOnHeap } from './heap.js';
 import { copyIn, copyOut } from './io.js';
 import { kernelRuntime } from './runtime.js';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends ConvAttrs {
   filterShape: [number, number, number, number];
-  /** Not set by tfjs's op (its Conv2D gradient refuses dilation); set by ours (conv2d-gradient.ts). */
-  dilations?: [number, number] | number;
 }
 
 /**

@@ -1,17 +1,13 @@
 import { backend_util, Conv2D, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { assertShape, runConv } from './conv-call.js';
-import { geometryWords, P, threadsFor } from './conv-params.js';
+import { geometryWords, P, threadsFor, type ConvAttrs } from './conv-params.js';
 import { runOnHeap } from './heap.js';
 import { copyIn, copyOut } from './io.js';
 import { kernelRuntime } from './runtime.js';
 import { runStock } from './stock.js';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
+interface Attrs extends ConvAttrs {
   dilations: [number, number] | number;
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
 
 /** Below this many input channels XNNPACK's direct convolution (tfjs-backend-wasm) beats our im2col. */

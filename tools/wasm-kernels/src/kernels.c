@@ -514,35 +514,40 @@ int EXPORT(wus_conv2d_backprop_filter_scratch)(const int32_t *p) {
 }
 
 /*
- * dW = Conv2DBackpropFilter(x, dy): threads split M; thread 0 accumulates into dW, thread t > 0
- * into partial[t-1]; wus_reduce adds the partials afterwards.
+ * dW = Conv2DBackpropFilter(x, dy): M is split into `nthreads` fixed slices of chunks; slice 0
+ * accumulates into dW, slice s > 0 into partial[s-1], and wus_reduce adds the partials in slice
+ * order. Threads claim whole slices, so which thread runs a slice never changes what is summed
+ * in which order: the result is bit-identical from call to call (trials of a study must not
+ * drift apart on thread timing). A thread that wakes late leaves its slice to the others.
  */
 void EXPORT(wus_conv2d_backprop_filter)(const int32_t *p, int tid, int nthreads) {
-  (void)nthreads;
   Geo g = geo(p);
   const f32 *x = (const f32 *)p[P_X];
   const f32 *dy = (const f32 *)p[P_DY];
-  f32 *acc = tid == 0 ? (f32 *)p[P_OUT] : (f32 *)p[P_PARTIAL] + (long)(tid - 1) * g.K * g.co;
   f32 *scratch = (f32 *)(p[P_SCRATCH] + tid * p[P_SCRATCH_STRIDE]);
-  fill_zero(acc, g.K * g.co);
   f32 *bp = scratch;
   f32 *ap = bp + FMC * ceil_to(g.co, NR);
   int npanels = (g.co + NR - 1) / NR;
   int chunks = (g.M + FMC - 1) / FMC;
-  for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
-    int m0 = chunk * FMC;
-    int mc = imin(FMC, g.M - m0);
-    pack_dy_cols(&g, dy, m0, mc, bp);
-    for (int k0 = 0; k0 < g.K; k0 += FKC) {
-      int kc = imin(FKC, g.K - k0);
-      pack_im2col_cols(&g, x, m0, mc, k0, kc, ap);
-      int kpanels = (kc + MR - 1) / MR;
-      for (int r = 0; r < kpanels; r++) {
-        int mr = imin(MR, kc - r * MR);
-        const f32 *a = ap + (long)r * mc * MR;
-        for (int q = 0; q < npanels; q++) {
-          int nr = imin(NR, g.co - q * NR);
-          ukernel(mc, a, bp + (long)q * mc * NR, acc + (long)(k0 + r * MR) * g.co + q * NR, g.co, 1, mr, nr);
+  for (int s; (s = claim(p, P_COUNTER)) < nthreads;) {
+    f32 *acc = s == 0 ? (f32 *)p[P_OUT] : (f32 *)p[P_PARTIAL] + (long)(s - 1) * g.K * g.co;
+    fill_zero(acc, g.K * g.co);
+    int c1 = (int)((long)chunks * (s + 1) / nthreads);
+    for (int chunk = (int)((long)chunks * s / nthreads); chunk < c1; chunk++) {
+      int m0 = chunk * FMC;
+      int mc = imin(FMC, g.M - m0);
+      pack_dy_cols(&g, dy, m0, mc, bp);
+      for (int k0 = 0; k0 < g.K; k0 += FKC) {
+        int kc = imin(FKC, g.K - k0);
+        pack_im2col_cols(&g, x, m0, mc, k0, kc, ap);
+        int kpanels = (kc + MR - 1) / MR;
+        for (int r = 0; r < kpanels; r++) {
+          int mr = imin(MR, kc - r * MR);
+          const f32 *a = ap + (long)r * mc * MR;
+          for (int q = 0; q < npanels; q++) {
+            int nr = imin(NR, g.co - q * NR);
+            ukernel(mc, a, bp + (long)q * mc * NR, acc + (long)(k0 + r * MR) * g.co + q * NR, g.co, 1, mr, nr);
+          }
         }
       }
     }
@@ -550,8 +555,8 @@ void EXPORT(wus_conv2d_backprop_filter)(const int32_t *p, int tid, int nthreads)
 }
 
 /*
- * out[i] += partial[t][i] for every thread t > 0 in `mask` (bit t: thread t took part in the
- * filter-gradient call and filled partial[t-1]). Parameter words: out, partial, len, mask,
+ * out[i] += partial[t-1][i] for every t > 0 in `mask`, in increasing t (bit t: slice t of the
+ * filter-gradient call filled partial[t-1]). Parameter words: out, partial, len, mask,
  * counter; chunks of 4096 floats are claimed like the kernels' work.
  */
 #define REDUCE_CHUNK 4096

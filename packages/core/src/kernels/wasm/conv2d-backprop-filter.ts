@@ -39,10 +39,12 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend: anyBackend, 
   const len = K * info.outChannels;
   const out = rt.allocF32(len);
   words[P.OUT] = out;
-  words[P.PARTIAL] = rt.allocF32(len * (threads - 1));
-  const joined = runConv(rt, 'wus_conv2d_backprop_filter', 'wus_conv2d_backprop_filter_scratch', words, threads);
-  // Add the partial sums of the workers that took part (bit t: thread t filled partial[t − 1]).
-  if (joined > 1) rt.run('wus_reduce', rt.params([out, words[P.PARTIAL]!, len, joined, 0]), threadsFor(rt.threads, len * 8));
+  // One slice of the reduction per thread the call may use, whoever ends up running it.
+  const slices = Math.max(1, Math.min(threads, rt.threads));
+  words[P.PARTIAL] = rt.allocF32(len * (slices - 1));
+  runConv(rt, 'wus_conv2d_backprop_filter', 'wus_conv2d_backprop_filter_scratch', words, slices);
+  // Add the slices' partial sums in slice order (bit s: slice s filled partial[s − 1]).
+  if (slices > 1) rt.run('wus_reduce', rt.params([out, words[P.PARTIAL]!, len, (1 << slices) - 1, 0]), threadsFor(rt.threads, len * 8));
   return copyOut(rt, backend, [...a.filterShape], out);
 };
 

@@ -27,7 +27,7 @@ import { gitCommit } from './git.js';
 import { importPluginModule } from './plugin-import.js';
 import { serializeWeights } from './weights.js';
 
-const WARM_UP_STEPS = 60;
+const WARM_UP_STEPS = 400;
 
 /** Dataset options that have their own config key (and flag) may not come in `datasetOptions`. */
 const GENERIC_DATASET_OPTIONS: Record<string, string> = { dataDir: '--data-dir', validationFraction: '--val-fraction', seed: '--seed', limit: '--limit' };
@@ -100,10 +100,12 @@ export class ExperimentRunner {
   }
 
   /**
-   * Runs untimed full and bias-only steps and an evaluation pass on a throwaway model, so the
-   * first trial (the baseline) does not pay one-off costs (wasm compilation, V8 optimisation of
-   * the data path) that later trials skip. Measured without it: the baseline's first epochs
-   * ran ~20% slower than the same epochs of the next trial.
+   * Runs untimed full and bias-only steps (up to an epoch, at most 400) and an evaluation pass
+   * on a throwaway model, so the first trial (the baseline) does not pay one-off costs (wasm
+   * compilation and memory growth, V8 optimisation, kernel threads) that later trials skip —
+   * which would inflate every "time saved". Measured with `-P never,never,never` on LeNet-5:
+   * with 60 warm-up steps the first trial's epochs ran ~5 % slower than the identical later
+   * ones; with a full epoch the three agree within noise.
    */
   warmUp(session: Session): void {
     const model = this.buildModel(session.config, session.data);

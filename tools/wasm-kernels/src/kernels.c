@@ -1,7 +1,7 @@
 /*
  * wus training kernels: WebAssembly SIMD (128-bit) convolution forward, input gradient
  * (Conv2DBackpropInput), filter gradient (Conv2DBackpropFilter) and max-pool gradient, NHWC,
- * float32. Built by tools/wasm-kernels/build.sh (clang --target=wasm32 -msimd128, no libc) into
+ * float32, plus memory-bound fused kernels (ReLU gradient, row sums, BatchNorm, SGD update). Built by tools/wasm-kernels/build.sh (clang --target=wasm32 -msimd128, no libc) into
  * packages/core/src/kernels/wasm/generated/. Every kernel is written for threads: it takes a
  * parameter block (int32 words, see the P_* indices, filled by the JavaScript side) plus its
  * thread index and the thread count, and does its share; all threads run the same entry point on
@@ -666,13 +666,23 @@ void EXPORT(wus_relu_grad)(f32 *restrict out, const f32 *restrict dy, const f32 
   for (; i < n; i++) out[i] = x[i] > 0.f ? dy[i] : 0.f;
 }
 
+/* out[0..n) += src[0..n) */
+static void add_into(f32 *restrict out, const f32 *restrict src, int n) {
+  int i = 0;
+  for (; i + 4 <= n; i += 4) wasm_v128_store(out + i, wasm_f32x4_add(wasm_v128_load(out + i), wasm_v128_load(src + i)));
+  for (; i < n; i++) out[i] += src[i];
+}
+
 /*
- * out[c] = scale · sum over r of x[r][c] (a reduction over leading axes). Rows are added in
- * blocks of 256 into a block sum that is then added to the total, which keeps float32 rounding
- * growth to ~sqrt(256) + sqrt(rows / 256) instead of ~sqrt(rows).
+ * Column sums of a rows × cols matrix are accumulated in blocks of SUM_BLOCK rows into a block
+ * sum that is then added to the total, which keeps float32 rounding growth to ~sqrt(256) +
+ * sqrt(rows / 256) instead of ~sqrt(rows). Accumulators live on the stack: at most
+ * SUM_MAX_COLS columns (wus_sum_rows adds into `out` directly beyond that).
  */
 #define SUM_BLOCK 256
 #define SUM_MAX_COLS 4096
+
+/* out[c] = scale · sum over r of x[r][c] (a reduction over leading axes). */
 void EXPORT(wus_sum_rows)(f32 *restrict out, const f32 *restrict x, int rows, int cols, f32 scale) {
   f32 block[SUM_MAX_COLS];
   int bw = cols <= SUM_MAX_COLS ? cols : 0;
@@ -690,16 +700,153 @@ void EXPORT(wus_sum_rows)(f32 *restrict out, const f32 *restrict x, int rows, in
       }
       for (; c < cols; c++) acc[c] += row[c];
     }
-    if (bw) {
-      int c = 0;
-      for (; c + 4 <= cols; c += 4) wasm_v128_store(out + c, wasm_f32x4_add(wasm_v128_load(out + c), wasm_v128_load(block + c)));
-      for (; c < cols; c++) out[c] += block[c];
-    }
+    if (bw) add_into(out, block, cols);
   }
   if (scale != 1.f) {
     v128_t s = wasm_f32x4_splat(scale);
     int c = 0;
     for (; c + 4 <= cols; c += 4) wasm_v128_store(out + c, wasm_f32x4_mul(wasm_v128_load(out + c), s));
     for (; c < cols; c++) out[c] *= scale;
+  }
+}
+
+/*
+ * BatchNorm in training mode, fused: x is rows × C (NHWC flattened, rows = N·H·W), statistics
+ * per channel over the rows. tfjs composes it from ~8 kernels forward and ~15 backward, each a
+ * pass over the activations with its own output tensor; these take 3 passes forward and 2
+ * backward. At most BN_MAX_C channels (per-channel arrays on the 64 KiB stack); the caller
+ * composes the op from tfjs kernels beyond that.
+ */
+#define BN_MAX_C 2048
+
+/* The per-channel scale of the normalisation, 1/sqrt(var + eps), as tfjs's Rsqrt computes it. */
+static inline f32 inv_std(f32 var, f32 eps) { return 1.f / __builtin_sqrtf(var + eps); }
+
+/*
+ * Forward: mean, then the biased variance as the mean of squared deviations (two passes: no
+ * cancellation as in E[x²] − E[x]²), then y = x·a + b with a = γ·inv_std, b = β − μ·a.
+ */
+void EXPORT(wus_bn_forward)(f32 *restrict y, f32 *restrict mean, f32 *restrict var, const f32 *restrict x,
+                            const f32 *restrict gamma, const f32 *restrict beta, int rows, int C, f32 eps) {
+  f32 blk[BN_MAX_C], a[BN_MAX_C], b[BN_MAX_C];
+  const f32 inv_rows = 1.f / (f32)rows;
+  wus_sum_rows(mean, x, rows, C, inv_rows);
+  fill_zero(var, C);
+  for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+    int r1 = imin(rows, r0 + SUM_BLOCK);
+    fill_zero(blk, C);
+    for (int r = r0; r < r1; r++) {
+      const f32 *row = x + (long)r * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(row + c), wasm_v128_load(mean + c));
+        wasm_v128_store(blk + c, wasm_f32x4_add(wasm_v128_load(blk + c), wasm_f32x4_mul(d, d)));
+      }
+      for (; c < C; c++) blk[c] += (row[c] - mean[c]) * (row[c] - mean[c]);
+    }
+    add_into(var, blk, C);
+  }
+  for (int c = 0; c < C; c++) {
+    var[c] *= inv_rows;
+    a[c] = gamma[c] * inv_std(var[c], eps);
+    b[c] = beta[c] - mean[c] * a[c];
+  }
+  for (int r = 0; r < rows; r++) {
+    const f32 *row = x + (long)r * C;
+    f32 *out = y + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4)
+      wasm_v128_store(out + c, wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(row + c), wasm_v128_load(a + c)), wasm_v128_load(b + c)));
+    for (; c < C; c++) out[c] = row[c] * a[c] + b[c];
+  }
+}
+
+/*
+ * Backward, with x̂ = (x − μ)·s, s = inv_std, M = rows:
+ *   dβ = Σ dy,  dγ = Σ dy·x̂,  dx = γ·s·(dy − dβ/M − x̂·dγ/M)
+ * One pass for the two sums, one for dx = ka·dy + kb·x + kc with per-channel
+ * ka = γ·s, kb = −ka·s·dγ/M, kc = −ka·dβ/M − kb·μ.
+ */
+void EXPORT(wus_bn_backward)(f32 *restrict dx, f32 *restrict dgamma, f32 *restrict dbeta, const f32 *restrict dy,
+                             const f32 *restrict x, const f32 *restrict mean, const f32 *restrict var,
+                             const f32 *restrict gamma, int rows, int C, f32 eps) {
+  f32 ka[BN_MAX_C], kb[BN_MAX_C], kc[BN_MAX_C];
+  f32 *bdy = ka, *bdyx = kb; /* block sums first, coefficients after */
+  fill_zero(dbeta, C);
+  fill_zero(dgamma, C); /* Σ dy·(x − μ) until scaled by s below */
+  for (int r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+    int r1 = imin(rows, r0 + SUM_BLOCK);
+    fill_zero(bdy, C);
+    fill_zero(bdyx, C);
+    for (int r = r0; r < r1; r++) {
+      const f32 *xr = x + (long)r * C, *gr = dy + (long)r * C;
+      int c = 0;
+      for (; c + 4 <= C; c += 4) {
+        v128_t g = wasm_v128_load(gr + c);
+        v128_t d = wasm_f32x4_sub(wasm_v128_load(xr + c), wasm_v128_load(mean + c));
+        wasm_v128_store(bdy + c, wasm_f32x4_add(wasm_v128_load(bdy + c), g));
+        wasm_v128_store(bdyx + c, wasm_f32x4_add(wasm_v128_load(bdyx + c), wasm_f32x4_mul(g, d)));
+      }
+      for (; c < C; c++) {
+        bdy[c] += gr[c];
+        bdyx[c] += gr[c] * (xr[c] - mean[c]);
+      }
+    }
+    add_into(dbeta, bdy, C);
+    add_into(dgamma, bdyx, C);
+  }
+  const f32 inv_rows = 1.f / (f32)rows;
+  for (int c = 0; c < C; c++) {
+    f32 s = inv_std(var[c], eps);
+    dgamma[c] *= s;
+    ka[c] = gamma[c] * s;
+    kb[c] = -ka[c] * s * dgamma[c] * inv_rows;
+    kc[c] = -ka[c] * dbeta[c] * inv_rows - kb[c] * mean[c];
+  }
+  for (int r = 0; r < rows; r++) {
+    const f32 *xr = x + (long)r * C, *gr = dy + (long)r * C;
+    f32 *out = dx + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) {
+      v128_t v = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(gr + c), wasm_v128_load(ka + c)),
+                                wasm_f32x4_mul(wasm_v128_load(xr + c), wasm_v128_load(kb + c)));
+      wasm_v128_store(out + c, wasm_f32x4_add(v, wasm_v128_load(kc + c)));
+    }
+    for (; c < C; c++) out[c] = gr[c] * ka[c] + xr[c] * kb[c] + kc[c];
+  }
+}
+
+/*
+ * One SGD step for n parameters in one pass, PyTorch semantics, in the same float32 operation
+ * order as the composed tfjs ops (so both give identical bits):
+ *   g' = g + w·wd;  buf' = first ? g' : buf·μ + g';  d = nesterov ? g' + buf'·μ : buf';  w' = w − d·lr
+ * flags: 1 = momentum (buf/buf_out used; else d = g'), 2 = first step, 4 = nesterov.
+ */
+void EXPORT(wus_sgd_update)(f32 *restrict w_out, f32 *restrict buf_out, const f32 *restrict w, const f32 *restrict g,
+                            const f32 *restrict buf, int n, f32 lr, f32 mu, f32 wd, int flags) {
+  const int momentum = flags & 1, first = flags & 2, nesterov = flags & 4;
+  const v128_t vlr = wasm_f32x4_splat(lr), vmu = wasm_f32x4_splat(mu), vwd = wasm_f32x4_splat(wd);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t wi = wasm_v128_load(w + i);
+    v128_t gi = wasm_v128_load(g + i);
+    if (wd != 0.f) gi = wasm_f32x4_add(gi, wasm_f32x4_mul(wi, vwd));
+    v128_t d = gi;
+    if (momentum) {
+      v128_t b = first ? gi : wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(buf + i), vmu), gi);
+      wasm_v128_store(buf_out + i, b);
+      d = nesterov ? wasm_f32x4_add(gi, wasm_f32x4_mul(b, vmu)) : b;
+    }
+    wasm_v128_store(w_out + i, wasm_f32x4_sub(wi, wasm_f32x4_mul(d, vlr)));
+  }
+  for (; i < n; i++) {
+    f32 gi = wd != 0.f ? g[i] + w[i] * wd : g[i];
+    f32 d = gi;
+    if (momentum) {
+      f32 b = first ? gi : buf[i] * mu + gi;
+      buf_out[i] = b;
+      d = nesterov ? gi + b * mu : b;
+    }
+    w_out[i] = w[i] - d * lr;
   }
 }

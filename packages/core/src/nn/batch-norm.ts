@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { fusedBatchNormTrain } from '../kernels/wasm/batch-norm.js';
 import { createParameter, uniqueVariableName } from './init.js';
 import type { LayerSpec } from './layer.js';
 
@@ -33,18 +34,19 @@ export function batchNorm(options: BatchNormOptions = {}): LayerSpec {
         outputShape: ctx.inputShape,
         kernels: ['Mean', 'SquaredDifference', 'Sub', 'Multiply', 'Rsqrt', 'Add'],
         apply: (x, training) => {
-          let mean: tf.Tensor;
-          let variance: tf.Tensor;
-          if (training) {
-            ({ mean, variance } = tf.moments(x, axes));
-            // Variable assignment is not taped: the moving stats never receive gradients.
-            movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
-            movingVar.assign(tf.add(tf.mul(movingVar, momentum), tf.mul(variance, 1 - momentum)));
-          } else {
-            mean = movingMean;
-            variance = movingVar;
-          }
-          return tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma.variable), beta.variable);
+          const normalise = (mean: tf.Tensor, variance: tf.Tensor) =>
+            tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma.variable), beta.variable);
+          if (!training) return normalise(movingMean, movingVar);
+          // One kernel each way where the backend has ours (wasm, cpu); composed from tfjs ops otherwise.
+          const composed = () => {
+            const { mean, variance } = tf.moments(x, axes);
+            return { y: normalise(mean, variance), mean, variance };
+          };
+          const { y, mean, variance } = fusedBatchNormTrain(x, gamma.variable, beta.variable, epsilon) ?? composed();
+          // Variable assignment is not taped: the moving stats never receive gradients.
+          movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
+          movingVar.assign(tf.add(tf.mul(movingVar, momentum), tf.mul(variance, 1 - momentum)));
+          return y;
         },
       };
     },

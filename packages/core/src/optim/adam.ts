@@ -28,7 +28,8 @@ export class Adam extends Optimizer {
     this.description = `adam(beta1=${this.beta1},beta2=${this.beta2},eps=${this.epsilon},weightDecay=${this.weightDecay})`;
   }
 
-  protected step(param: Parameter, w: tf.Variable, g: tf.Tensor, lr: number, count: number): void {
+  protected step(param: Parameter, w: tf.Variable, grad: tf.Tensor, lr: number, count: number, weightDecay: number): void {
+    const g = Optimizer.decayed(w, grad, weightDecay);
     const m = this.slot(param, 'm');
     const v = this.slot(param, 'v');
     m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));

@@ -28,9 +28,7 @@ export abstract class Optimizer {
       for (const u of updates) {
         const count = (this.updates.get(u.param.name) ?? 0) + 1;
         this.updates.set(u.param.name, count);
-        const w = u.param.variable;
-        const g = this.decays(u.param) ? tf.add(u.grad, tf.mul(w, this.weightDecay)) : u.grad;
-        this.step(u.param, w, g, u.lr, count);
+        this.step(u.param, u.param.variable, u.grad, u.lr, count, this.decays(u.param) ? this.weightDecay : 0);
       }
     });
   }
@@ -40,7 +38,13 @@ export abstract class Optimizer {
     return this.weightDecay > 0 && this.decayGroups.includes(param.group);
   }
 
-  protected abstract step(param: Parameter, w: tf.Variable, g: tf.Tensor, lr: number, count: number): void;
+  /** One update of `w` from its gradient `g`; `weightDecay` (0 where it does not apply) is L2: g + w·wd. */
+  protected abstract step(param: Parameter, w: tf.Variable, g: tf.Tensor, lr: number, count: number, weightDecay: number): void;
+
+  /** The gradient with L2 weight decay added, as the composed update computes it. */
+  protected static decayed(w: tf.Tensor, g: tf.Tensor, weightDecay: number): tf.Tensor {
+    return weightDecay > 0 ? tf.add(g, tf.mul(w, weightDecay)) : g;
+  }
 
   protected slot(param: Parameter, name: string): tf.Variable {
     let slots = this.slots.get(param.name);

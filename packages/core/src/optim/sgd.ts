@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter, ParameterGroup } from '../params/parameter.js';
+import { fusedSgdUpdate } from '../kernels/wasm/sgd-update.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SgdOptions {
@@ -9,7 +10,10 @@ export interface SgdOptions {
   readonly decayGroups?: readonly ParameterGroup[];
 }
 
-/** SGD with (Nesterov) momentum, PyTorch semantics: buf = μ·buf + g; w -= lr·buf. */
+/**
+ * SGD with (Nesterov) momentum, PyTorch semantics: buf = μ·buf + g; w -= lr·buf. One fused
+ * kernel per parameter where the backend has ours, else composed from tfjs ops (same bits).
+ */
 export class Sgd extends Optimizer {
   readonly description: string;
   private readonly momentum: number;
@@ -22,14 +26,22 @@ export class Sgd extends Optimizer {
     this.description = `sgd(momentum=${this.momentum}${this.nesterov ? ',nesterov' : ''},weightDecay=${this.weightDecay})`;
   }
 
-  protected step(param: Parameter, w: tf.Variable, g: tf.Tensor, lr: number, count: number): void {
-    if (this.momentum === 0) {
+  protected step(param: Parameter, w: tf.Variable, grad: tf.Tensor, lr: number, count: number, weightDecay: number): void {
+    const buf = this.momentum === 0 ? undefined : this.slot(param, 'momentum');
+    // PyTorch starts the buffer at the first gradient rather than decaying from zero.
+    const first = count === 1;
+    const fused = fusedSgdUpdate(w, grad, buf, { lr, momentum: this.momentum, weightDecay, nesterov: this.nesterov, first });
+    if (fused !== undefined) {
+      w.assign(fused.w);
+      if (buf !== undefined) buf.assign(fused.buf!);
+      return;
+    }
+    const g = Optimizer.decayed(w, grad, weightDecay);
+    if (buf === undefined) {
       w.assign(tf.sub(w, tf.mul(g, lr)));
       return;
     }
-    const buf = this.slot(param, 'momentum');
-    // PyTorch starts the buffer at the first gradient rather than decaying from zero.
-    const next = count === 1 ? g : tf.add(tf.mul(buf, this.momentum), g);
+    const next = first ? g : tf.add(tf.mul(buf, this.momentum), g);
     buf.assign(next);
     const direction = this.nesterov ? tf.add(g, tf.mul(next, this.momentum)) : next;
     w.assign(tf.sub(w, tf.mul(direction, lr)));

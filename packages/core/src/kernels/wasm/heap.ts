@@ -42,9 +42,35 @@ export const isWasmBackend = (b: unknown): b is WasmBackendLike =>
   typeof (b as Partial<WasmBackendLike>).makeOutput === 'function' && (b as Partial<WasmBackendLike>).wasm !== undefined;
 
 /**
- * Makes a float32 output of `shape` and runs `entry(...args(out, inputs))` with byte offsets of
- * the output and the inputs: in place on the wasm heap, else through the kernel runtime.
+ * Makes float32 outputs of `shapes` and runs `entry(...args(outs, inputs))` with byte offsets of
+ * the outputs and the inputs: in place on the wasm heap, else through the kernel runtime.
  */
+export function runMemoryKernels(
+  backend: unknown,
+  entry: MemoryEntry,
+  shapes: readonly number[][],
+  inputs: readonly tf.TensorInfo[],
+  args: (outs: number[], inputs: number[]) => number[],
+): tf.TensorInfo[] {
+  if (isWasmBackend(backend)) {
+    const exports = heapExports(backend);
+    if (exports !== undefined) {
+      const outs = shapes.map((shape) => backend.makeOutput(shape, 'float32'));
+      const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
+      exports[entry](...args(outs.map(offset), inputs.map(offset)));
+      return outs;
+    }
+  }
+  const rt = kernelRuntime();
+  rt.reset();
+  const kb = backend as tf.KernelBackend;
+  const ins = inputs.map((t) => copyIn(rt, kb, t));
+  const outs = shapes.map((shape) => rt.allocF32(shape.reduce((a, b) => a * b, 1)));
+  rt.call(entry, ...args(outs, ins));
+  return shapes.map((shape, i) => copyOut(rt, kb, shape, outs[i]!));
+}
+
+/** `runMemoryKernels` with one output. */
 export function runMemoryKernel(
   backend: unknown,
   entry: MemoryEntry,
@@ -52,22 +78,7 @@ export function runMemoryKernel(
   inputs: readonly tf.TensorInfo[],
   args: (out: number, inputs: number[]) => number[],
 ): tf.TensorInfo {
-  if (isWasmBackend(backend)) {
-    const exports = heapExports(backend);
-    if (exports !== undefined) {
-      const out = backend.makeOutput(shape, 'float32');
-      const offset = (t: tf.TensorInfo) => backend.dataIdMap.get(t.dataId).memoryOffset;
-      exports[entry](...args(offset(out), inputs.map(offset)));
-      return out;
-    }
-  }
-  const rt = kernelRuntime();
-  rt.reset();
-  const kb = backend as tf.KernelBackend;
-  const ins = inputs.map((t) => copyIn(rt, kb, t));
-  const out = rt.allocF32(shape.reduce((a, b) => a * b, 1));
-  rt.call(entry, ...args(out, ins));
-  return copyOut(rt, kb, shape, out);
+  return runMemoryKernels(backend, entry, [shape], inputs, ([out], ins) => args(out!, ins))[0]!;
 }
 
 /**

@@ -3,16 +3,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../backend/backend.js';
 import { registerWusKernels, stockKernel, unregisterWusKernels } from './register.js';
 import type { KernelRuntime } from './runtime.js';
+import { expectClose, randomArray, size } from './test-support/numeric.js';
 
 /*
  * Every kernel of kernels/wasm against two references, on both backends it is registered for
  * (wasm, cpu):
  *   - a float64 reference computed here from the definition (every case, dilations included);
  *   - tfjs's own cpu kernel where tfjs has one for the case (no dilation in tfjs's backprops).
- * Tolerance: max |ours − reference| ≤ 1e-5 · max(1, max |reference|) (float32 sums of ≤ 2 304
- * products; the errors seen are ~1e-7 relative).
+ * Tolerance: test-support/numeric.ts (1e-5 relative to the reference's largest magnitude).
  */
-const TOL = 1e-5;
 
 type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Pair = number | [number, number];
@@ -23,24 +22,6 @@ interface ConvCase {
   readonly strides: Pair;
   readonly pad: Pad;
   readonly dilations: Pair;
-}
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296) * 2 - 1;
-}
-const randomArray = (n: number, seed: number) => Float32Array.from({ length: n }, rng(seed));
-const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
-
-function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
-  expect(got.length, what).toBe(want.length);
-  let maxRef = 0;
-  let maxErr = 0;
-  for (let i = 0; i < want.length; i++) {
-    maxRef = Math.max(maxRef, Math.abs(want[i]!));
-    maxErr = Math.max(maxErr, Math.abs(got[i]! - want[i]!));
-  }
-  expect(maxErr, `${what}: max error ${maxErr} (max |ref| ${maxRef})`).toBeLessThanOrEqual(TOL * Math.max(1, maxRef));
 }
 
 function convInfo(c: ConvCase): tf.backend_util.Conv2DInfo {

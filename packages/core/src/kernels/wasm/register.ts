@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainGradConfig, batchNormTrainGradKernel, batchNormTrainKernel } from './batch-norm.js';
 import { conv2dKernel } from './conv2d.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
@@ -8,6 +9,7 @@ import { maxPoolGradKernel } from './max-pool-grad.js';
 import { meanKernel, sumKernel } from './reduce.js';
 import { reluGradConfig, reluGradKernel, RELU_GRAD } from './relu-grad.js';
 import { initKernelRuntime, type KernelRuntime } from './runtime.js';
+import { SGD_UPDATE, sgdUpdateKernel } from './sgd-update.js';
 import { forgetStock, hasRememberedStock, rememberStock } from './stock.js';
 
 export { stockKernel } from './stock.js';
@@ -29,16 +31,19 @@ export const WUS_KERNELS: readonly WusKernel[] = [
   { name: 'Conv2DBackpropInput', config: conv2dBackpropInputKernel },
   { name: 'Conv2DBackpropFilter', config: conv2dBackpropFilterKernel },
   { name: 'MaxPoolGrad', config: maxPoolGradKernel },
-  // One pass in JavaScript on the backend's own memory.
+  // Memory-bound, one thread, in place on the wasm backend's own memory.
   { name: 'Sum', config: sumKernel },
   { name: 'Mean', config: meanKernel },
   { name: RELU_GRAD, config: reluGradKernel },
+  { name: BATCH_NORM_TRAIN, config: batchNormTrainKernel },
+  { name: BATCH_NORM_TRAIN_GRAD, config: batchNormTrainGradKernel },
+  { name: SGD_UPDATE, config: sgdUpdateKernel },
   { name: 'Identity', config: identityKernel, backends: ['wasm'] },
   { name: 'Cast', config: castKernel, backends: ['wasm'] },
 ];
 
-/** Gradients we replace: Conv2D (dilation), Relu (one kernel). */
-const GRADIENTS: readonly tf.GradConfig[] = [conv2dGradConfig, reluGradConfig];
+/** Gradients we replace (Conv2D: dilation; Relu: one kernel) or add (fused batch norm). */
+const GRADIENTS: readonly tf.GradConfig[] = [conv2dGradConfig, reluGradConfig, batchNormTrainGradConfig];
 
 export interface RegisterOptions {
   readonly backends?: readonly string[];

@@ -1,66 +1,80 @@
 #!/usr/bin/env bash
-# Builds the wus training kernels (src/kernels.c) into WebAssembly SIMD and writes
-#   packages/core/src/kernels/wasm/generated/wus-kernels.wasm       threaded build: shared memory,
-#                                                                    run on the main thread + workers
-#   packages/core/src/kernels/wasm/generated/wus-kernels-heap.wasm  single-threaded build importing
-#                                                                    tfjs-backend-wasm's memory (in place)
-#   packages/core/src/kernels/wasm/generated/wus-kernels-wasm.ts    both, base64: what core loads, in
-#                                                                    src and dist alike (all committed)
-# Toolchain: Debian 12's clang and lld 14.0.6 (`apt-get install -y clang lld`); the output is
-# byte-for-byte reproducible with that version. `--check` rebuilds into a temporary folder and
-# fails if the committed files differ (used by the kernels' test when clang is present).
+# Builds the wus training kernels (src/kernels.c) into WebAssembly and writes, into
+# packages/core/src/kernels/wasm/generated/, for each SIMD level:
+#   wus-kernels<-relaxed>.wasm       threaded build: shared memory, run on the main thread + workers
+#   wus-kernels-heap<-relaxed>.wasm  single-threaded build importing tfjs-backend-wasm's memory
+#                                    (in place)
+# and wus-kernels-wasm.ts, all four in base64: what core loads, in src and dist alike (all
+# committed). Levels: plain 128-bit SIMD (`-msimd128`), and relaxed SIMD (`-mrelaxed-simd`: the
+# GEMM micro-kernel's multiply-adds become f32x4.relaxed_madd, one FMA instruction on x86 CPUs
+# with FMA3); core picks the relaxed build where the JS engine accepts it.
+# Toolchain: Debian 12's clang and lld 19.1.7 (`apt-get install -y clang-19 lld-19`; clang 14
+# cannot: its relaxed-SIMD opcodes predate the standard's); the output is byte-for-byte
+# reproducible with that version. `--check` rebuilds into a temporary folder and fails if the
+# committed files differ (used by the kernels' test when that clang is present).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 out="$root/packages/core/src/kernels/wasm/generated"
-want_clang="14.0.6"
+want_clang="19.1.7"
 
-CLANG="${CLANG:-clang}"
+CLANG="${CLANG:-clang-19}"
 if ! command -v "$CLANG" >/dev/null; then
-  echo "wasm-kernels: clang not found; install Debian's clang and lld ($want_clang): apt-get install -y clang lld" >&2
+  echo "wasm-kernels: $CLANG not found; install Debian's clang and lld $want_clang: apt-get install -y clang-19 lld-19" >&2
   exit 3
 fi
 have="$("$CLANG" --version | sed -n 's/.*clang version \([0-9.]*\).*/\1/p' | head -1)"
 if [ "$have" != "$want_clang" ]; then
-  echo "wasm-kernels: warning: clang $have, the committed binary was built with $want_clang (output may differ)" >&2
+  echo "wasm-kernels: warning: clang $have, the committed binaries were built with $want_clang (output may differ)" >&2
 fi
 
 dest="$out"
 if [ "${1:-}" = "--check" ]; then dest="$(mktemp -d)"; fi
 mkdir -p "$dest"
 
-# -matomics/-mbulk-memory + --shared-memory: one memory shared by the main thread and a worker.
-# --stack-first + 64 KiB stack: the stack of the first instance sits at [0, 64 KiB); every other
-# thread's instance gets its own stack (its __stack_pointer is set by the loader).
-"$CLANG" --target=wasm32 -msimd128 -matomics -mbulk-memory -mmutable-globals -O3 \
-  -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
-  -Wl,--export=__stack_pointer -Wl,--export=__heap_base -Wl,-z,stack-size=65536 -Wl,--stack-first \
-  -o "$dest/wus-kernels.wasm" "$here/src/kernels.c"
+common=(--target=wasm32 -O3 -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror -mbulk-memory -mmutable-globals)
+for level in simd128 relaxed; do
+  suffix=""
+  simd=(-msimd128)
+  if [ "$level" = relaxed ]; then suffix="-relaxed"; simd=(-msimd128 -mrelaxed-simd); fi
+  # -matomics + --shared-memory: one memory shared by the main thread and a worker.
+  # --stack-first + 64 KiB stack: the stack of the first instance sits at [0, 64 KiB); every other
+  # thread's instance gets its own stack (its __stack_pointer is set by the loader).
+  "$CLANG" "${common[@]}" "${simd[@]}" -matomics \
+    -Wl,--no-entry -Wl,--import-memory -Wl,--shared-memory -Wl,--max-memory=4294967296 \
+    -Wl,--export=__stack_pointer -Wl,--export=__heap_base -Wl,-z,stack-size=65536 -Wl,--stack-first \
+    -o "$dest/wus-kernels$suffix.wasm" "$here/src/kernels.c"
+  # Same source, no shared memory, no maximum: it imports whatever memory tfjs-backend-wasm has.
+  # It must have no data segments (they would be written into tfjs's heap at instantiation); the
+  # loader checks, and gives it a stack of its own inside tfjs's heap.
+  "$CLANG" "${common[@]}" "${simd[@]}" \
+    -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 -Wl,--stack-first \
+    -o "$dest/wus-kernels-heap$suffix.wasm" "$here/src/kernels.c"
+done
 
-# Same source, no shared memory, no maximum: it imports whatever memory tfjs-backend-wasm has.
-# It must have no data segments (they would be written into tfjs's heap at instantiation); the
-# loader checks, and gives it a stack of its own inside tfjs's heap.
-"$CLANG" --target=wasm32 -msimd128 -mbulk-memory -mmutable-globals -O3 \
-  -nostdlib -ffreestanding -fno-builtin -Wall -Wextra -Werror \
-  -Wl,--no-entry -Wl,--import-memory -Wl,--export=__stack_pointer -Wl,-z,stack-size=65536 -Wl,--stack-first \
-  -o "$dest/wus-kernels-heap.wasm" "$here/src/kernels.c"
-
+b64() { base64 -w0 "$dest/$1"; }
 {
   echo "// Generated by tools/wasm-kernels/build.sh from tools/wasm-kernels/src/kernels.c"
-  echo "// (clang $have, --target=wasm32 -msimd128 -O3). Do not edit: rebuild."
-  echo "export const WUS_KERNELS_WASM_BASE64 ="
-  echo "  '$(base64 -w0 "$dest/wus-kernels.wasm")';"
-  echo "export const WUS_KERNELS_HEAP_WASM_BASE64 ="
-  echo "  '$(base64 -w0 "$dest/wus-kernels-heap.wasm")';"
+  echo "// (clang $have, --target=wasm32 -O3, -msimd128 / -mrelaxed-simd). Do not edit: rebuild."
+  echo "export const WUS_KERNELS_BASE64 = {"
+  echo "  simd128: {"
+  echo "    threaded: '$(b64 wus-kernels.wasm)',"
+  echo "    heap: '$(b64 wus-kernels-heap.wasm)',"
+  echo "  },"
+  echo "  relaxed: {"
+  echo "    threaded: '$(b64 wus-kernels-relaxed.wasm)',"
+  echo "    heap: '$(b64 wus-kernels-heap-relaxed.wasm)',"
+  echo "  },"
+  echo "};"
 } > "$dest/wus-kernels-wasm.ts"
 
+files=(wus-kernels.wasm wus-kernels-heap.wasm wus-kernels-relaxed.wasm wus-kernels-heap-relaxed.wasm wus-kernels-wasm.ts)
 if [ "${1:-}" = "--check" ]; then
   status=0
-  for f in wus-kernels.wasm wus-kernels-heap.wasm wus-kernels-wasm.ts; do
+  for f in "${files[@]}"; do
     if ! cmp -s "$dest/$f" "$out/$f"; then echo "wasm-kernels: $out/$f is not what src/kernels.c builds to; run tools/wasm-kernels/build.sh" >&2; status=1; fi
   done
   rm -rf "$dest"
   exit $status
 fi
-echo "wasm-kernels: wrote $dest/wus-kernels.wasm ($(stat -c %s "$dest/wus-kernels.wasm") bytes), wus-kernels-heap.wasm ($(stat -c %s "$dest/wus-kernels-heap.wasm") bytes)"
+for f in "${files[@]:0:4}"; do echo "wasm-kernels: wrote $dest/$f ($(stat -c %s "$dest/$f") bytes)"; done

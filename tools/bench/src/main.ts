@@ -25,6 +25,7 @@ const HELP = `usage: node dist/main.js [options]
   --threads N       threads of our wasm kernels and of PyTorch (default: all cores, ${availableParallelism()} here)
   --warmup N        untimed repetitions first (default 2)
   --reps N          timed repetitions, the median is reported (default 5)
+  --no-relaxed-simd run the plain 128-bit SIMD build of our kernels (default: the relaxed-SIMD / FMA build where Node allows)
   --no-torch        skip the PyTorch peer (otherwise run when tools/bench/.venv exists: bash setup-torch.sh)
   --no-profile      skip the kernel profiles (weight-gradient share)
   --kernels         print the slowest kernels of each full step
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
       warmup: { type: 'string', default: '2' },
       reps: { type: 'string', default: '5' },
       'no-torch': { type: 'boolean', default: false },
+      'no-relaxed-simd': { type: 'boolean', default: false },
       'no-profile': { type: 'boolean', default: false },
       kernels: { type: 'boolean', default: false },
       stock: { type: 'boolean', default: false },
@@ -86,9 +88,11 @@ async function main(): Promise<void> {
   for (const b of backends) if (!['wasm', 'cpu', 'tensorflow'].includes(b)) throw new Error(`unknown backend "${b}"; choose from wasm, cpu, tensorflow`);
   const python = values['no-torch'] ? undefined : torchPython();
 
+  if (values['no-relaxed-simd']) process.env['WUS_WASM_RELAXED_SIMD'] = '0';
+  const kernelSimd = (await registerWusKernels()).simd;
   const facts = await machineFacts();
   console.log(`machine: ${facts.cpuModel}, ${facts.cores} cores, ${facts.memoryGiB} GiB; Node ${facts.node}; tfjs-core ${facts.tfjsCore}, tfjs-backend-wasm ${facts.tfjsBackendWasm} (SIMD ${facts.wasmSimd ? 'yes' : 'no'}, tfjs wasm threads ${facts.wasmMultithread ? 'yes' : 'no'})`);
-  console.log(`load average at start: ${facts.loadAverage.map((l) => l.toFixed(2)).join(' ')}; wus kernel threads: ${threads}; warm-up ${warmup}, median of ${reps}; width ${width}`);
+  console.log(`load average at start: ${facts.loadAverage.map((l) => l.toFixed(2)).join(' ')}; wus kernels: ${kernelSimd} build, ${threads} threads; warm-up ${warmup}, median of ${reps}; width ${width}`);
   if (values['no-torch']) console.log('PyTorch peer: skipped (--no-torch)');
   else if (python === undefined) console.log('PyTorch peer: no interpreter (run: bash tools/bench/setup-torch.sh, or set WUS_TORCH_PYTHON)');
 
@@ -153,7 +157,7 @@ async function main(): Promise<void> {
   console.log(formatTable(rows));
   console.log('');
   console.log(`load average at end: ${endLoad.map((l) => l.toFixed(2)).join(' ')} (numbers taken under load on a shared machine are noisy; compare ratios within one run)`);
-  const json = { facts: { ...facts, loadAverageEnd: endLoad, idleBeforeEachModel: idleSeen, kernelThreads: threads, warmup, reps, width }, results };
+  const json = { facts: { ...facts, loadAverageEnd: endLoad, idleBeforeEachModel: idleSeen, kernelThreads: threads, kernelSimd, warmup, reps, width }, results };
   if (values.json === '-') console.log(JSON.stringify(json, null, 2));
   else if (values.json !== undefined) {
     writeFileSync(values.json, `${JSON.stringify(json, null, 2)}\n`);

@@ -131,6 +131,9 @@ describe('wus WebAssembly kernels', () => {
     expect(rt.threads).toBeGreaterThanOrEqual(1);
     await tf.setBackend('wasm');
     expect(await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')).toBe(false);
+    // The relaxed-SIMD (FMA) build wherever this Node's V8 can enable it (Node 20 and later), the
+    // plain one on request; `npm test` runs these tests once with each.
+    expect(rt.simd).toBe(process.env['WUS_WASM_RELAXED_SIMD'] === '0' ? 'simd128' : 'relaxed-simd');
     expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeDefined();
   });
 

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import { WUS_KERNELS_HEAP_WASM_BASE64, WUS_KERNELS_WASM_BASE64 } from './generated/wus-kernels-wasm.js';
+import { WUS_KERNELS_BASE64 } from './generated/wus-kernels-wasm.js';
 
 /*
  * The few WebAssembly JS-API types we use. Our TypeScript libs (ES2022 + @types/node 20) do not
@@ -22,6 +23,7 @@ interface WasmApi {
   instantiate(module: WasmModule, imports: object): Promise<WasmInstance>;
   Instance: new (module: WasmModule, imports: object) => WasmInstance;
   Memory: new (d: { initial: number; maximum: number; shared: boolean }) => WasmMemory;
+  validate(bytes: Uint8Array): boolean;
 }
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
@@ -98,6 +100,27 @@ for (;;) {
 }
 `;
 
+/**
+ * Which build of the kernels runs: `relaxed-simd` (the GEMM's multiply-adds are one FMA
+ * instruction on CPUs with FMA3: ~1.25× on the convolutions, measured in tools/bench) or
+ * `simd128`. Relaxed SIMD is standard WebAssembly, on by default from Node 22 (V8 11.4); Node 20's
+ * V8 has it behind `--experimental-wasm-relaxed-simd`, which we switch on before compiling (it
+ * only admits the relaxed instructions to validation). `WUS_WASM_RELAXED_SIMD=0` keeps the plain
+ * build. Rounding differs between the two (fused vs separate), so results match only within the
+ * kernels' tolerance across machines; on one machine every call is deterministic.
+ */
+export type SimdLevel = 'relaxed-simd' | 'simd128';
+
+function pickSimdLevel(): { level: SimdLevel; bytes: typeof WUS_KERNELS_BASE64.simd128 } {
+  const relaxed = WUS_KERNELS_BASE64.relaxed;
+  if (process.env['WUS_WASM_RELAXED_SIMD'] !== '0') {
+    const probe = Buffer.from(relaxed.heap, 'base64');
+    if (!WA.validate(probe)) setFlagsFromString('--experimental-wasm-relaxed-simd');
+    if (WA.validate(probe)) return { level: 'relaxed-simd', bytes: relaxed };
+  }
+  return { level: 'simd128', bytes: WUS_KERNELS_BASE64.simd128 };
+}
+
 /** How many threads the kernels use: `WUS_KERNEL_THREADS`, else every available core (at most 8). */
 export function defaultKernelThreads(): number {
   const env = Number.parseInt(process.env['WUS_KERNEL_THREADS'] ?? '', 10);
@@ -123,9 +146,12 @@ export class KernelRuntime {
   private top: number;
   /** The single-threaded build that imports tfjs-backend-wasm's memory (see heap.ts). */
   readonly heapModule: WasmModule;
+  /** The build in use. */
+  readonly simd: SimdLevel;
 
-  private constructor(module: WasmModule, memory: WasmMemory, instance: WasmInstance, workers: Worker[], ctlOffset: number, arenaStart: number, heapModule: WasmModule) {
+  private constructor(module: WasmModule, memory: WasmMemory, instance: WasmInstance, workers: Worker[], ctlOffset: number, arenaStart: number, heapModule: WasmModule, simd: SimdLevel) {
     this.heapModule = heapModule;
+    this.simd = simd;
     this.memory = memory;
     this.exports = instance.exports as unknown as Exports;
     this.workers = workers;
@@ -142,8 +168,8 @@ export class KernelRuntime {
 
   /** Compiles the module and starts `threads - 1` workers (falls back to one thread if they fail). */
   static async create(threads = defaultKernelThreads()): Promise<KernelRuntime> {
-    const bytes = Buffer.from(WUS_KERNELS_WASM_BASE64, 'base64');
-    const module = await WA.compile(bytes);
+    const { level, bytes } = pickSimdLevel();
+    const module = await WA.compile(Buffer.from(bytes.threaded, 'base64'));
     const memory = new WA.Memory({ initial: 64, maximum: 65_536, shared: true });
     const instance = await WA.instantiate(module, { env: { memory } });
     const heapBase = (instance.exports['__heap_base'] as WasmGlobal).value as number;
@@ -172,8 +198,8 @@ export class KernelRuntime {
       for (const w of workers) void w.terminate();
       workers.length = 0;
     }
-    const heapModule = await WA.compile(Buffer.from(WUS_KERNELS_HEAP_WASM_BASE64, 'base64'));
-    return new KernelRuntime(module, memory, instance, workers, ctlOffset, arenaStart, heapModule);
+    const heapModule = await WA.compile(Buffer.from(bytes.heap, 'base64'));
+    return new KernelRuntime(module, memory, instance, workers, ctlOffset, arenaStart, heapModule, level);
   }
 
   /** Starts a kernel call: frees everything the previous call allocated. */

@@ -23,9 +23,10 @@ const stockHandles = (i: backend_util.Conv2DInfo) =>
 
 /**
  * y = conv2d(x, W), NHWC: im2col(x) · W on WebAssembly SIMD, rows split over the threads. On the
- * wasm backend, a convolution we would run on one thread, or one with few input channels, goes
- * to tfjs's own kernel (XNNPACK, single-threaded, as fast as ours on one thread and faster for
- * the first layer of an image net).
+ * wasm backend a convolution with few input channels (the first layer of an image net) goes to
+ * tfjs's own kernel, XNNPACK's direct convolution, which is faster there; elsewhere ours is
+ * faster even on one thread (VGG-sized 3×3 layers: ~27 vs ~17.5 GFLOP/s, relaxed-SIMD build,
+ * tools/bench/gemm-probe.mjs).
  */
 const conv2dOn = (backendName: string): KernelFunc => (args) => {
   const { inputs, backend: anyBackend, attrs } = args;
@@ -43,7 +44,7 @@ const conv2dOn = (backendName: string): KernelFunc => (args) => {
   const K = info.filterHeight * info.filterWidth * info.inChannels;
   const M = info.batchSize * info.outHeight * info.outWidth;
   const threads = threadsFor(rt.threads, M * K * info.outChannels, Math.ceil(M / 4));
-  if (backendName === 'wasm' && (threads === 1 || info.inChannels < FEW_CHANNELS) && stockHandles(info)) {
+  if (backendName === 'wasm' && info.inChannels < FEW_CHANNELS && stockHandles(info)) {
     return runStock('Conv2D', backendName, args);
   }
   if (threads === 1) {

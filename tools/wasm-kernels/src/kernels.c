@@ -14,9 +14,10 @@
  *   input grad     dcol[m][k]  = sum_co dy[m][co]    · W[k][co]       then col2im-add into dx
  *   filter grad    dW[k][co]   = sum_m  col(x)[m][k] · dy[m][co]      (contraction over M)
  * Work is handed out in chunks claimed with an atomic counter (P_COUNTER), so a thread that the
- * OS runs slower (a shared machine) simply takes fewer chunks: blocks of MC rows of M (forward),
- * whole images (input grad: col2im writes stay within an image), blocks of FMC rows of M with a
- * private accumulator per thread, added up afterwards by wus_reduce (filter grad).
+ * OS runs slower (a shared machine) simply takes fewer chunks: blocks of up to MC rows of M
+ * (forward), groups of whole images (input grad: col2im writes stay within an image), and for
+ * the filter grad one fixed slice per thread, of M (private accumulators added up afterwards by
+ * wus_reduce) or of the rows of dW.
  */
 #include <stdint.h>
 #include <wasm_simd128.h>
@@ -71,6 +72,7 @@ void *memcpy(void *dst, const void *src, unsigned long n) {
 #endif
 
 static inline int imin(int a, int b) { return a < b ? a : b; }
+static inline int imax(int a, int b) { return a > b ? a : b; }
 
 static void fill_zero(f32 *p, int n) {
   int i = 0;
@@ -286,7 +288,6 @@ int EXPORT(wus_conv2d_scratch)(const int32_t *p) {
  * of MC rows runs over every K block while its output tile stays in cache.
  */
 void EXPORT(wus_conv2d)(const int32_t *p, int tid, int nthreads) {
-  (void)nthreads;
   Geo g = geo(p);
   const f32 *x = (const f32 *)p[P_X];
   const f32 *w = (const f32 *)p[P_W];
@@ -297,10 +298,13 @@ void EXPORT(wus_conv2d)(const int32_t *p, int tid, int nthreads) {
   f32 *bp = ap + ceil_to(MC, MR) * imin(KC, g.K); /* [kblock][panel][kc][NR]; block k0 at k0·copad */
   for (int k0 = 0; k0 < g.K; k0 += KC) pack_w(&g, w, k0, imin(KC, g.K - k0), bp + (long)k0 * copad);
   int npanels = copad / NR;
-  int chunks = (g.M + MC - 1) / MC;
+  /* Rows per chunk: MC, or fewer when M is small (late layers: 128 rows on 2 threads would be
+   * one chunk of 96 and one of 32), so that every thread gets about two chunks. */
+  int rows = imin(MC, imax(MR, ceil_to((g.M + 2 * nthreads - 1) / (2 * nthreads), MR)));
+  int chunks = (g.M + rows - 1) / rows;
   for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
-    int m0 = chunk * MC;
-    int mc = imin(MC, g.M - m0);
+    int m0 = chunk * rows;
+    int mc = imin(rows, g.M - m0);
     int mpanels = (mc + MR - 1) / MR;
     for (int k0 = 0; k0 < g.K; k0 += KC) {
       int kc = imin(KC, g.K - k0);
@@ -406,10 +410,9 @@ int EXPORT(wus_conv2d_backprop_input_scratch)(const int32_t *p) {
 
 /*
  * dx = Conv2DBackpropInput(dy, W): dcol = dy · W^T in blocks of MC rows, each added into dx
- * (col2im). Threads take whole images, so no two threads add into the same dx element.
+ * (col2im). Threads take groups of whole images, so no two threads add into the same dx element.
  */
 void EXPORT(wus_conv2d_backprop_input)(const int32_t *p, int tid, int nthreads) {
-  (void)nthreads;
   Geo g = geo(p);
   const f32 *w = (const f32 *)p[P_W];
   const f32 *dy = (const f32 *)p[P_DY];
@@ -425,9 +428,15 @@ void EXPORT(wus_conv2d_backprop_input)(const int32_t *p, int tid, int nthreads) 
   int npanels = kpad / NR;
   Geo gk = g;
   gk.K = kpad; /* dcol has row stride kpad; col2im_add reads K columns per row */
-  for (int n; (n = claim(p, P_COUNTER)) < g.n;) {
-    fill_zero(dx + n * img, (int)img);
-    int mb = n * g.oh * g.ow, me = mb + g.oh * g.ow;
+  /* Threads claim groups of whole images, up to MC rows of M where the images are small (late
+   * layers: 2×2 outputs), so each packed panel of W^T serves many rows; at least two groups per
+   * thread. */
+  int per = imax(1, imin(MC / (g.oh * g.ow), (g.n + 2 * nthreads - 1) / (2 * nthreads)));
+  int groups = (g.n + per - 1) / per;
+  for (int grp; (grp = claim(p, P_COUNTER)) < groups;) {
+    int n0 = grp * per, n1 = imin(g.n, n0 + per);
+    fill_zero(dx + n0 * img, (int)(img * (n1 - n0)));
+    int mb = n0 * g.oh * g.ow, me = n1 * g.oh * g.ow;
     for (int m0 = mb; m0 < me; m0 += MC) {
       int mc = imin(MC, me - m0);
       int mpanels = (mc + MR - 1) / MR;
@@ -525,11 +534,15 @@ int EXPORT(wus_conv2d_backprop_filter_scratch)(const int32_t *p) {
 }
 
 /*
- * dW = Conv2DBackpropFilter(x, dy): M is split into `nthreads` fixed slices of chunks; slice 0
- * accumulates into dW, slice s > 0 into partial[s-1], and wus_reduce adds the partials in slice
- * order. Threads claim whole slices, so which thread runs a slice never changes what is summed
- * in which order: the result is bit-identical from call to call (trials of a study must not
- * drift apart on thread timing). A thread that wakes late leaves its slice to the others.
+ * dW = Conv2DBackpropFilter(x, dy), split into `nthreads` fixed slices one of two ways:
+ *   - over M (P_PARTIAL set; many output positions, a small dW): slice 0 accumulates into dW,
+ *     slice s > 0 into partial[s-1], and wus_reduce adds the partials in slice order;
+ *   - over the rows of dW (P_PARTIAL zero; few output positions, a large dW, as in the late
+ *     layers of an image net): slice s owns rows [K·s/T, K·(s+1)/T) of dW and sums all of M
+ *     itself: no partials to zero and add up, and both threads busy even when M is one chunk.
+ * Threads claim whole slices, so which thread runs a slice never changes what is summed in which
+ * order: the result is bit-identical from call to call (trials of a study must not drift apart
+ * on thread timing). A thread that wakes late leaves its slice to the others.
  */
 void EXPORT(wus_conv2d_backprop_filter)(const int32_t *p, int tid, int nthreads) {
   Geo g = geo(p);
@@ -540,16 +553,27 @@ void EXPORT(wus_conv2d_backprop_filter)(const int32_t *p, int tid, int nthreads)
   f32 *ap = bp + FMC * ceil_to(g.co, NR);
   int npanels = (g.co + NR - 1) / NR;
   int chunks = (g.M + FMC - 1) / FMC;
+  int split_rows = p[P_PARTIAL] == 0 && nthreads > 1;
+  int kpanels_all = (g.K + MR - 1) / MR;
   for (int s; (s = claim(p, P_COUNTER)) < nthreads;) {
-    f32 *acc = s == 0 ? (f32 *)p[P_OUT] : (f32 *)p[P_PARTIAL] + (long)(s - 1) * g.K * g.co;
-    fill_zero(acc, g.K * g.co);
-    int c1 = (int)((long)chunks * (s + 1) / nthreads);
-    for (int chunk = (int)((long)chunks * s / nthreads); chunk < c1; chunk++) {
+    f32 *acc = (f32 *)p[P_OUT];
+    int cb = 0, ce = chunks, kb = 0, ke = g.K;
+    if (split_rows) {
+      kb = imin(g.K, (int)((long)kpanels_all * s / nthreads) * MR);
+      ke = imin(g.K, (int)((long)kpanels_all * (s + 1) / nthreads) * MR);
+      fill_zero(acc + (long)kb * g.co, (ke - kb) * g.co);
+    } else {
+      if (s > 0) acc = (f32 *)p[P_PARTIAL] + (long)(s - 1) * g.K * g.co;
+      fill_zero(acc, g.K * g.co);
+      cb = (int)((long)chunks * s / nthreads);
+      ce = (int)((long)chunks * (s + 1) / nthreads);
+    }
+    for (int chunk = cb; chunk < ce && kb < ke; chunk++) {
       int m0 = chunk * FMC;
       int mc = imin(FMC, g.M - m0);
       pack_dy_cols(&g, dy, m0, mc, bp);
-      for (int k0 = 0; k0 < g.K; k0 += FKC) {
-        int kc = imin(FKC, g.K - k0);
+      for (int k0 = kb; k0 < ke; k0 += FKC) {
+        int kc = imin(FKC, ke - k0);
         pack_im2col_cols(&g, x, m0, mc, k0, kc, ap);
         int kpanels = (kc + MR - 1) / MR;
         for (int r = 0; r < kpanels; r++) {

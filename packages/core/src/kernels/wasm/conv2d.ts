@@ -4,31 +4,20 @@ import { geometryWords, P, threadsFor, type ConvAttrs } from './conv-params.js';
 import { runOnHeap } from './heap.js';
 import { copyIn, copyOut } from './io.js';
 import { kernelRuntime } from './runtime.js';
-import { runStock } from './stock.js';
 
 interface Attrs extends ConvAttrs {
   dilations: [number, number] | number;
 }
 
-/** Below this many input channels XNNPACK's direct convolution (tfjs-backend-wasm) beats our im2col. */
-const FEW_CHANNELS = 8;
-
 /**
- * Cases tfjs-backend-wasm 4.22's Conv2D gets right. Found by our kernel tests: with a non-square
- * filter (e.g. 3×2 or 1×3) it returns wrong values, and with unequal strides and explicit
- * padding it reads out of bounds and corrupts its heap. Those, and dilated ones, stay with ours.
+ * y = conv2d(x, W), NHWC: im2col(x) · W on WebAssembly SIMD, rows split over the threads. Also on
+ * the wasm backend, which has its own (XNNPACK): ours is faster there in every case measured,
+ * first layers with 1–3 input channels included (VGG-11's 32×32×3→64: 9.6 vs 13.9 ms; LeNet-5's
+ * first two: 3.3 vs 4.0 and 1.8 vs 2.1 ms; VGG-sized 3×3 layers on one thread: ~27 vs ~17.5
+ * GFLOP/s), and tfjs-backend-wasm 4.22's Conv2D is wrong with non-square filters and overruns its
+ * heap with unequal strides and explicit padding (found by our kernel tests).
  */
-const stockHandles = (i: backend_util.Conv2DInfo) =>
-  i.filterHeight === i.filterWidth && i.strideHeight === i.strideWidth && i.dilationHeight === 1 && i.dilationWidth === 1;
-
-/**
- * y = conv2d(x, W), NHWC: im2col(x) · W on WebAssembly SIMD, rows split over the threads. On the
- * wasm backend a convolution with few input channels (the first layer of an image net) goes to
- * tfjs's own kernel, XNNPACK's direct convolution, which is faster there; elsewhere ours is
- * faster even on one thread (VGG-sized 3×3 layers: ~27 vs ~17.5 GFLOP/s, relaxed-SIMD build,
- * tools/bench/gemm-probe.mjs).
- */
-const conv2dOn = (backendName: string): KernelFunc => (args) => {
+const conv2dOn: KernelFunc = (args) => {
   const { inputs, backend: anyBackend, attrs } = args;
   const backend = anyBackend as KernelBackend;
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
@@ -44,9 +33,6 @@ const conv2dOn = (backendName: string): KernelFunc => (args) => {
   const K = info.filterHeight * info.filterWidth * info.inChannels;
   const M = info.batchSize * info.outHeight * info.outWidth;
   const threads = threadsFor(rt.threads, M * K * info.outChannels, Math.ceil(M / 4));
-  if (backendName === 'wasm' && info.inChannels < FEW_CHANNELS && stockHandles(info)) {
-    return runStock('Conv2D', backendName, args);
-  }
   if (threads === 1) {
     // One thread: in place on the wasm heap, no copies (undefined elsewhere).
     const inPlace = runOnHeap(backend, 'wus_conv2d', 'wus_conv2d_scratch', words, info.outShape, [[P.X, x], [P.W, filter]]);
@@ -60,4 +46,4 @@ const conv2dOn = (backendName: string): KernelFunc => (args) => {
   return copyOut(rt, backend, info.outShape, out);
 };
 
-export const conv2dKernel = (backendName: string): KernelConfig => ({ kernelName: Conv2D, backendName, kernelFunc: conv2dOn(backendName) });
+export const conv2dKernel = (backendName: string): KernelConfig => ({ kernelName: Conv2D, backendName, kernelFunc: conv2dOn });

@@ -12,12 +12,17 @@ describe('Conv2DBackpropFilter is deterministic across calls (threaded wasm kern
     await selectBackend('wasm');
   });
 
-  it('gives bit-identical results on repeated calls while the threads race', () => {
-    // Large enough for the kernel to use both threads and many chunks.
-    const x = tf.randomNormal([16, 16, 16, 32], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const dy = tf.randomNormal([16, 16, 16, 64], 0, 1, 'float32', 2) as tf.Tensor4D;
+  // Split over M (partial sums added up afterwards) and, for few output positions and a large dW,
+  // over the rows of dW: both must repeat exactly.
+  it.each([
+    ['M', [16, 16, 16, 32], 64],
+    ['rows of dW', [8, 4, 4, 128], 128],
+  ] as const)('gives bit-identical results on repeated calls while the threads race (split over %s)', (_, xShape, co) => {
+    // Large enough for the kernel to use both threads.
+    const x = tf.randomNormal([...xShape], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const dy = tf.randomNormal([xShape[0], xShape[1], xShape[2], co], 0, 1, 'float32', 2) as tf.Tensor4D;
     const filterGrad = () =>
-      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 32, 64] }) as tf.Tensor;
+      tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, xShape[3], co] }) as tf.Tensor;
     const first = filterGrad().dataSync().slice();
     for (let i = 0; i < 12; i++) {
       const again = filterGrad();

@@ -708,6 +708,18 @@ static void add_into(f32 *restrict out, const f32 *restrict src, int n) {
   for (; i < n; i++) out[i] += src[i];
 }
 
+/* out[r][c] = x[r][c] + b[c]: a bias broadcast over the last axis (tfjs's Add takes a slow
+ * generic broadcasting path for it: ~7 ns per element with 6 channels). */
+void EXPORT(wus_add_bias)(f32 *restrict out, const f32 *restrict x, const f32 *restrict b, int rows, int C) {
+  for (int r = 0; r < rows; r++) {
+    const f32 *xr = x + (long)r * C;
+    f32 *o = out + (long)r * C;
+    int c = 0;
+    for (; c + 4 <= C; c += 4) wasm_v128_store(o + c, wasm_f32x4_add(wasm_v128_load(xr + c), wasm_v128_load(b + c)));
+    for (; c < C; c++) o[c] = xr[c] + b[c];
+  }
+}
+
 /*
  * Column sums of a rows × cols matrix are accumulated in blocks of SUM_BLOCK rows into a block
  * sum that is then added to the total, which keeps float32 rounding growth to ~sqrt(256) +

@@ -272,6 +272,32 @@ describe('wus WebAssembly kernels', () => {
         }
   });
 
+  it('Add: a bias over the last axis (either order) and the cases handed back to tfjs match tfjs cpu', async () => {
+    const cases: [number[], number[]][] = [
+      [[64, 28, 28, 6], [6]], [[6], [64, 5, 5, 6]], [[3, 7, 7, 16], [1, 1, 1, 16]], [[9, 13], [13]], [[5, 4, 4, 3], [1, 3]],
+      // handed back: equal shapes, other broadcasts, a bias of higher rank than x
+      [[4, 5, 6], [4, 5, 6]], [[4, 5, 6], [5, 1]], [[4, 6], [1, 1, 6]], [[7], [7]],
+    ];
+    let n = 0;
+    for (const [sa, sb] of cases) {
+      const [va, vb] = [randomArray(size(sa), 600 + ++n), randomArray(size(sb), 700 + n)];
+      const want = await runKernel('cpu', 'Add', { a: [va, sa], b: [vb, sb] }, {}, true);
+      for (const backend of ['wasm', 'cpu'] as const) {
+        await tf.setBackend(backend);
+        const [a, b] = [tf.tensor(va, sa), tf.tensor(vb, sb)];
+        const out = tf.add(a, b);
+        expect(out.shape, `${sa} + ${sb}`).toEqual(tf.backend_util.assertAndGetBroadcastShape(sa, sb));
+        expectClose(await out.data(), want, `Add ${backend} ${sa} + ${sb}`);
+        tf.dispose([a, b, out]);
+      }
+    }
+    await tf.setBackend('wasm');
+    const ints = tf.add(tf.tensor([[1, 2], [3, 4]], undefined, 'int32'), tf.tensor([10, 20], undefined, 'int32'));
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(await ints.data())).toEqual([11, 22, 13, 24]);
+    ints.dispose();
+  });
+
   it('Relu gradient (one kernel) equals tfjs cpu; Identity and Cast share buffers without leaks', async () => {
     const shape = [4, 7, 7, 5];
     const x = randomArray(size(shape), 91).map((v) => Math.round(v * 4) / 4); // exact zeros included

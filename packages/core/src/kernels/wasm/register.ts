@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { addKernel } from './add.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainGradConfig, batchNormTrainGradKernel, batchNormTrainKernel } from './batch-norm.js';
 import { conv2dKernel } from './conv2d.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
@@ -33,6 +34,7 @@ export const WUS_KERNELS: readonly WusKernel[] = [
   { name: 'MaxPoolGrad', config: maxPoolGradKernel },
   // Memory-bound, one thread, in place on the wasm backend's own memory.
   { name: 'Sum', config: sumKernel },
+  { name: 'Add', config: addKernel },
   { name: 'Mean', config: meanKernel },
   { name: RELU_GRAD, config: reluGradKernel },
   { name: BATCH_NORM_TRAIN, config: batchNormTrainKernel },

@@ -458,6 +458,84 @@ void EXPORT(wus_conv2d_backprop_input)(const int32_t *p, int tid, int nthreads) 
 }
 
 /*
+ * C = op(A) · op(B) for one pair of matrices (tfjs's BatchMatMul with a batch of 1: dense layers
+ * and their gradients), op(A) M × K stored [M][K] or, transposed, [K][M]; op(B) K × N stored
+ * [K][N] or [N][K]. It reuses the convolution's parameter block: P_N = M, P_CI = K, P_CO = N,
+ * P_KH / P_KW = transpose A / B, P_X = A, P_W = B, P_OUT = C. Threads split the rows M as the
+ * forward convolution does; each packs all of op(B) once, with the convolutions' packers.
+ */
+typedef struct {
+  int m, k, n, ta, tb;
+} Mm;
+
+static Mm mm_geo(const int32_t *p) {
+  Mm d = {p[P_N], p[P_CI], p[P_CO], p[P_KH], p[P_KW]};
+  return d;
+}
+
+/* Pack A = rows [m0, m0+mc) of op(A) with A stored transposed ([K][ld = M]): ap[panel][kc][MR]. */
+static void pack_rows_t(const f32 *src, int ld, int m0, int mc, int k0, int kc, f32 *ap) {
+  int panels = (mc + MR - 1) / MR;
+  for (int q = 0; q < panels; q++) {
+    f32 *panel = ap + q * kc * MR;
+    int rows = imin(MR, mc - q * MR);
+    const f32 *s = src + (long)k0 * ld + m0 + q * MR;
+    for (int k = 0; k < kc; k++, s += ld) {
+      if (rows == MR) {
+        wasm_v128_store(panel + k * MR, wasm_v128_load(s));
+      } else {
+        for (int i = 0; i < MR; i++) panel[k * MR + i] = i < rows ? s[i] : 0.f;
+      }
+    }
+  }
+}
+
+int EXPORT(wus_matmul_scratch)(const int32_t *p) {
+  Mm d = mm_geo(p);
+  return ceil_to(MC, MR) * imin(KC, d.k) + d.k * ceil_to(d.n, NR) + 64;
+}
+
+void EXPORT(wus_matmul)(const int32_t *p, int tid, int nthreads) {
+  Mm d = mm_geo(p);
+  const f32 *a = (const f32 *)p[P_X];
+  const f32 *b = (const f32 *)p[P_W];
+  f32 *c = (f32 *)p[P_OUT];
+  f32 *scratch = (f32 *)(p[P_SCRATCH] + tid * p[P_SCRATCH_STRIDE]);
+  int npad = ceil_to(d.n, NR);
+  f32 *ap = scratch;
+  f32 *bp = ap + ceil_to(MC, MR) * imin(KC, d.k); /* [kblock][panel][kc][NR]; block k0 at k0·npad */
+  Geo gb = {0};
+  gb.co = d.tb ? d.k : d.n; /* pack_w reads [K][co = N]; pack_wt reads [K = N][co = K] */
+  gb.K = d.n;
+  for (int k0 = 0; k0 < d.k; k0 += KC) {
+    int kc = imin(KC, d.k - k0);
+    if (d.tb) pack_wt(&gb, b, k0, kc, bp + (long)k0 * npad);
+    else pack_w(&gb, b, k0, kc, bp + (long)k0 * npad);
+  }
+  int npanels = npad / NR;
+  int rows = imin(MC, imax(MR, ceil_to((d.m + 2 * nthreads - 1) / (2 * nthreads), MR)));
+  int chunks = (d.m + rows - 1) / rows;
+  for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
+    int m0 = chunk * rows;
+    int mc = imin(rows, d.m - m0);
+    int mpanels = (mc + MR - 1) / MR;
+    for (int k0 = 0; k0 < d.k; k0 += KC) {
+      int kc = imin(KC, d.k - k0);
+      if (d.ta) pack_rows_t(a, d.m, m0, mc, k0, kc, ap);
+      else pack_rows(a, d.k, m0, mc, k0, kc, ap);
+      const f32 *bblock = bp + (long)k0 * npad;
+      for (int q = 0; q < npanels; q++) {
+        int nr = imin(NR, d.n - q * NR);
+        for (int r = 0; r < mpanels; r++) {
+          int mr = imin(MR, mc - r * MR);
+          ukernel(kc, ap + r * kc * MR, bblock + q * kc * NR, c + (long)(m0 + r * MR) * d.n + q * NR, d.n, k0 > 0, mr, nr);
+        }
+      }
+    }
+  }
+}
+
+/*
  * Pack A^T for the filter gradient: ap[kpanel][mc][MR] with ap[q][i][j] = col(x)[m0+i][k0+q*MR+j],
  * for rows [m0, m0+mc) and columns [k0, k0+kc). Columns past K are zeros.
  */

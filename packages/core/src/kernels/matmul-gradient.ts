@@ -1,12 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { isWusKernel } from './wasm/register.js';
 
 /**
  * Replaces tfjs's BatchMatMul gradient. The stock one calls matMul with transposeA/transposeB,
- * and the wasm backend's BatchMatMul with a transposed operand is ~9× slower than an explicit
+ * and the wasm backend's own BatchMatMul with a transposed operand is ~9× slower than an explicit
  * Transpose followed by a plain BatchMatMul (measured on tfjs 4.22, 784×256 at batch 128:
  * 28 ms vs 3 ms). Left as is, every weight gradient would run on a slow path and any
- * "weight skipping" speed-up would be inflated. Gradients stay lazy per input, so a frozen
- * weight's gradient is still never computed.
+ * "weight skipping" speed-up would be inflated. Where our BatchMatMul is registered (wasm, cpu:
+ * it packs transposed operands as cheaply as plain ones) the flags are passed through instead.
+ * Gradients stay lazy per input, so a frozen weight's gradient is still never computed.
  */
 function transposeLast2(t: tf.Tensor): tf.Tensor {
   const perm = t.shape.map((_, i) => i);
@@ -16,6 +18,7 @@ function transposeLast2(t: tf.Tensor): tf.Tensor {
 }
 
 function mm(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): tf.Tensor {
+  if (isWusKernel('BatchMatMul', tf.getBackend())) return tf.matMul(a, b, ta, tb);
   return tf.matMul(ta ? transposeLast2(a) : a, tb ? transposeLast2(b) : b);
 }
 

@@ -272,6 +272,28 @@ describe('wus WebAssembly kernels', () => {
         }
   });
 
+  it('BatchMatMul (transposes included, batched ones handed back to tfjs) matches tfjs cpu', async () => {
+    // [batch, M, K, N]: odd sizes, vectors, one big enough for two threads, one batched
+    const dims: [number, number, number, number][] = [[1, 1, 1, 1], [1, 7, 5, 3], [1, 33, 65, 17], [1, 10, 9, 8], [1, 4, 9, 8], [1, 128, 784, 256], [1, 299, 40, 10], [2, 6, 5, 4]];
+    let n = 0;
+    for (const [batch, m, k, nn] of dims)
+      for (const transposeA of [false, true])
+        for (const transposeB of [false, true]) {
+          n++;
+          // Rank 2, as tfjs's matMul passes a dense layer's operands, and rank 3.
+          const lead = n % 2 === 0 ? [batch] : batch === 1 ? [] : [batch];
+          const sa = [...lead, ...(transposeA ? [k, m] : [m, k])];
+          const sb = [...lead, ...(transposeB ? [nn, k] : [k, nn])];
+          const [va, vb] = [randomArray(size(sa), 800 + n), randomArray(size(sb), 900 + n)];
+          const attrs = { transposeA, transposeB };
+          const want = await runKernel('cpu', 'BatchMatMul', { a: [va, sa], b: [vb, sb] }, attrs, true);
+          for (const backend of ['wasm', 'cpu'] as const) {
+            const got = await runKernel(backend, 'BatchMatMul', { a: [va, sa], b: [vb, sb] }, attrs);
+            expectClose(got, want, `BatchMatMul ${backend} ${batch}×${m}×${k}×${nn} tA ${transposeA} tB ${transposeB}`);
+          }
+        }
+  });
+
   it('Add: a bias over the last axis (either order) and the cases handed back to tfjs match tfjs cpu', async () => {
     const cases: [number[], number[]][] = [
       [[64, 28, 28, 6], [6]], [[6], [64, 5, 5, 6]], [[3, 7, 7, 16], [1, 1, 1, 16]], [[9, 13], [13]], [[5, 4, 4, 3], [1, 3]],

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { addKernel } from './add.js';
+import { batchMatMulKernel } from './batch-mat-mul.js';
 import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainGradConfig, batchNormTrainGradKernel, batchNormTrainKernel } from './batch-norm.js';
 import { conv2dKernel } from './conv2d.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
@@ -32,6 +33,7 @@ export const WUS_KERNELS: readonly WusKernel[] = [
   { name: 'Conv2DBackpropInput', config: conv2dBackpropInputKernel },
   { name: 'Conv2DBackpropFilter', config: conv2dBackpropFilterKernel },
   { name: 'MaxPoolGrad', config: maxPoolGradKernel },
+  { name: 'BatchMatMul', config: batchMatMulKernel },
   // Memory-bound, one thread, in place on the wasm backend's own memory.
   { name: 'Sum', config: sumKernel },
   { name: 'Add', config: addKernel },

@@ -28,8 +28,8 @@ interface WasmApi {
 const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 /** Entry points of tools/wasm-kernels/src/kernels.c: `(params, threadIndex, threadCount)`. */
-export type KernelEntry = 'wus_conv2d' | 'wus_conv2d_backprop_input' | 'wus_conv2d_backprop_filter' | 'wus_reduce' | 'wus_max_pool_grad';
-export type ScratchEntry = 'wus_conv2d_scratch' | 'wus_conv2d_backprop_input_scratch' | 'wus_conv2d_backprop_filter_scratch';
+export type KernelEntry = 'wus_conv2d' | 'wus_conv2d_backprop_input' | 'wus_conv2d_backprop_filter' | 'wus_reduce' | 'wus_max_pool_grad' | 'wus_matmul';
+export type ScratchEntry = 'wus_conv2d_scratch' | 'wus_conv2d_backprop_input_scratch' | 'wus_conv2d_backprop_filter_scratch' | 'wus_matmul_scratch';
 /** Memory-bound, single-threaded entry points taking plain offsets and sizes. */
 export type MemoryEntry = 'wus_relu_grad' | 'wus_sum_rows' | 'wus_add_bias' | 'wus_bn_forward' | 'wus_bn_backward' | 'wus_sgd_update';
 export type MemoryExports = Record<MemoryEntry, (...args: number[]) => void>;
@@ -37,7 +37,7 @@ export type MemoryExports = Record<MemoryEntry, (...args: number[]) => void>;
 export type HeapExports = MemoryExports &
   Record<KernelEntry, (params: number, tid: number, nthreads: number) => void> &
   Record<ScratchEntry, (params: number) => number>;
-const ENTRIES: readonly KernelEntry[] = ['wus_conv2d', 'wus_conv2d_backprop_input', 'wus_conv2d_backprop_filter', 'wus_reduce', 'wus_max_pool_grad'];
+const ENTRIES: readonly KernelEntry[] = ['wus_conv2d', 'wus_conv2d_backprop_input', 'wus_conv2d_backprop_filter', 'wus_reduce', 'wus_max_pool_grad', 'wus_matmul'];
 
 type Exports = Record<KernelEntry, (params: number, tid: number, nthreads: number) => void> &
   Record<ScratchEntry, (params: number) => number> &

@@ -16,6 +16,7 @@ export const sharedConfig = defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
-    reporters: ['default', ['json', { outputFile: join(root, '.test-results', `${basename(process.cwd())}.json`) }]],
+    // WUS_TEST_REPORT_SUFFIX names a second run of one project (core's plain-SIMD kernel run).
+    reporters: ['default', ['json', { outputFile: join(root, '.test-results', `${basename(process.cwd())}${process.env['WUS_TEST_REPORT_SUFFIX'] ?? ''}.json`) }]],
   },
 });

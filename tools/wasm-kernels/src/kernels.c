@@ -277,16 +277,57 @@ static void pack_im2col_rows(const Geo *g, const f32 *x, int m0, int mc, int k0,
 
 static int ceil_to(int v, int m) { return (v + m - 1) / m * m; }
 
+/* Packs rows [m0, m0+mc) × columns [k0, k0+kc) of a GEMM's left operand into ap
+ * ([panel][kc][MR]); ctx says what the operand is. */
+typedef void (*PackRows)(const void *ctx, int m0, int mc, int k0, int kc, f32 *ap);
+
+/*
+ * C[M][N] = A · B, B packed whole at bp ([kblock][panel][kc][NR], block k0 at k0·ceil_to(N, NR)):
+ * the forward convolution and the matrix product. Threads claim chunks of MC rows of M, or fewer
+ * when M is small (late layers: 128 rows on 2 threads would be one chunk of 96 and one of 32), so
+ * that every thread gets about two; each chunk runs over every K block while its output tile
+ * stays in cache.
+ */
+static void gemm_rows(const int32_t *p, int nthreads, int M, int N, int K, PackRows pack_a, const void *ctx, f32 *ap, const f32 *bp, f32 *c) {
+  int npad = ceil_to(N, NR), npanels = npad / NR;
+  int rows = imin(MC, imax(MR, ceil_to((M + 2 * nthreads - 1) / (2 * nthreads), MR)));
+  int chunks = (M + rows - 1) / rows;
+  for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
+    int m0 = chunk * rows;
+    int mc = imin(rows, M - m0);
+    int mpanels = (mc + MR - 1) / MR;
+    for (int k0 = 0; k0 < K; k0 += KC) {
+      int kc = imin(KC, K - k0);
+      pack_a(ctx, m0, mc, k0, kc, ap);
+      const f32 *bblock = bp + (long)k0 * npad;
+      for (int q = 0; q < npanels; q++) {
+        int nr = imin(NR, N - q * NR);
+        for (int r = 0; r < mpanels; r++) {
+          int mr = imin(MR, mc - r * MR);
+          ukernel(kc, ap + r * kc * MR, bblock + q * kc * NR, c + (long)(m0 + r * MR) * N + q * NR, N, k0 > 0, mr, nr);
+        }
+      }
+    }
+  }
+}
+
+typedef struct {
+  const Geo *g;
+  const f32 *x;
+} ConvRows;
+
+static void pack_conv_rows(const void *ctx, int m0, int mc, int k0, int kc, f32 *ap) {
+  const ConvRows *r = (const ConvRows *)ctx;
+  pack_im2col_rows(r->g, r->x, m0, mc, k0, kc, ap);
+}
+
 /* Scratch floats one thread needs, per kernel. */
 int EXPORT(wus_conv2d_scratch)(const int32_t *p) {
   Geo g = geo(p);
   return ceil_to(MC, MR) * imin(KC, g.K) + g.K * ceil_to(g.co, NR) + 64;
 }
 
-/*
- * y = conv2d(x, W): threads split the rows M. W is packed once (all K blocks), then each block
- * of MC rows runs over every K block while its output tile stays in cache.
- */
+/* y = conv2d(x, W) = im2col(x) · W: W is packed once (all K blocks), then gemm_rows. */
 void EXPORT(wus_conv2d)(const int32_t *p, int tid, int nthreads) {
   Geo g = geo(p);
   const f32 *x = (const f32 *)p[P_X];
@@ -297,29 +338,7 @@ void EXPORT(wus_conv2d)(const int32_t *p, int tid, int nthreads) {
   f32 *ap = scratch;
   f32 *bp = ap + ceil_to(MC, MR) * imin(KC, g.K); /* [kblock][panel][kc][NR]; block k0 at k0·copad */
   for (int k0 = 0; k0 < g.K; k0 += KC) pack_w(&g, w, k0, imin(KC, g.K - k0), bp + (long)k0 * copad);
-  int npanels = copad / NR;
-  /* Rows per chunk: MC, or fewer when M is small (late layers: 128 rows on 2 threads would be
-   * one chunk of 96 and one of 32), so that every thread gets about two chunks. */
-  int rows = imin(MC, imax(MR, ceil_to((g.M + 2 * nthreads - 1) / (2 * nthreads), MR)));
-  int chunks = (g.M + rows - 1) / rows;
-  for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
-    int m0 = chunk * rows;
-    int mc = imin(rows, g.M - m0);
-    int mpanels = (mc + MR - 1) / MR;
-    for (int k0 = 0; k0 < g.K; k0 += KC) {
-      int kc = imin(KC, g.K - k0);
-      pack_im2col_rows(&g, x, m0, mc, k0, kc, ap);
-      const f32 *bblock = bp + (long)k0 * copad;
-      for (int q = 0; q < npanels; q++) {
-        const f32 *b = bblock + q * kc * NR;
-        int nr = imin(NR, g.co - q * NR);
-        for (int r = 0; r < mpanels; r++) {
-          int mr = imin(MR, mc - r * MR);
-          ukernel(kc, ap + r * kc * MR, b, y + (long)(m0 + r * MR) * g.co + q * NR, g.co, k0 > 0, mr, nr);
-        }
-      }
-    }
-  }
+  gemm_rows(p, nthreads, g.M, g.co, g.K, pack_conv_rows, &(ConvRows){&g, x}, ap, bp, y);
 }
 
 /* Pack B = W^T: bp[panel][cc][NR] with bp[q][c][j] = W[k0 + q*NR + j][c0 + c] (input grad). */
@@ -490,6 +509,17 @@ static void pack_rows_t(const f32 *src, int ld, int m0, int mc, int k0, int kc, 
   }
 }
 
+typedef struct {
+  const f32 *a;
+  int m, k, transposed;
+} MmRows;
+
+static void pack_mm_rows(const void *ctx, int m0, int mc, int k0, int kc, f32 *ap) {
+  const MmRows *r = (const MmRows *)ctx;
+  if (r->transposed) pack_rows_t(r->a, r->m, m0, mc, k0, kc, ap);
+  else pack_rows(r->a, r->k, m0, mc, k0, kc, ap);
+}
+
 int EXPORT(wus_matmul_scratch)(const int32_t *p) {
   Mm d = mm_geo(p);
   return ceil_to(MC, MR) * imin(KC, d.k) + d.k * ceil_to(d.n, NR) + 64;
@@ -512,27 +542,7 @@ void EXPORT(wus_matmul)(const int32_t *p, int tid, int nthreads) {
     if (d.tb) pack_wt(&gb, b, k0, kc, bp + (long)k0 * npad);
     else pack_w(&gb, b, k0, kc, bp + (long)k0 * npad);
   }
-  int npanels = npad / NR;
-  int rows = imin(MC, imax(MR, ceil_to((d.m + 2 * nthreads - 1) / (2 * nthreads), MR)));
-  int chunks = (d.m + rows - 1) / rows;
-  for (int chunk; (chunk = claim(p, P_COUNTER)) < chunks;) {
-    int m0 = chunk * rows;
-    int mc = imin(rows, d.m - m0);
-    int mpanels = (mc + MR - 1) / MR;
-    for (int k0 = 0; k0 < d.k; k0 += KC) {
-      int kc = imin(KC, d.k - k0);
-      if (d.ta) pack_rows_t(a, d.m, m0, mc, k0, kc, ap);
-      else pack_rows(a, d.k, m0, mc, k0, kc, ap);
-      const f32 *bblock = bp + (long)k0 * npad;
-      for (int q = 0; q < npanels; q++) {
-        int nr = imin(NR, d.n - q * NR);
-        for (int r = 0; r < mpanels; r++) {
-          int mr = imin(MR, mc - r * MR);
-          ukernel(kc, ap + r * kc * MR, bblock + q * kc * NR, c + (long)(m0 + r * MR) * d.n + q * NR, d.n, k0 > 0, mr, nr);
-        }
-      }
-    }
-  }
+  gemm_rows(p, nthreads, d.m, d.n, d.k, pack_mm_rows, &(MmRows){a, d.m, d.k, d.ta}, ap, bp, c);
 }
 
 /*

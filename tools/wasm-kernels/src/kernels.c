@@ -1,13 +1,15 @@
 /*
  * wus training kernels: WebAssembly SIMD (128-bit) convolution forward, input gradient
- * (Conv2DBackpropInput), filter gradient (Conv2DBackpropFilter) and max-pool gradient, NHWC,
- * float32, plus memory-bound fused kernels (ReLU gradient, row sums, BatchNorm, SGD update). Built by tools/wasm-kernels/build.sh (clang --target=wasm32 -msimd128, no libc) into
- * packages/core/src/kernels/wasm/generated/. Every kernel is written for threads: it takes a
+ * (Conv2DBackpropInput), filter gradient (Conv2DBackpropFilter), matrix product and max-pool
+ * gradient, NHWC, float32, plus memory-bound fused kernels (ReLU gradient, row sums, bias add,
+ * BatchNorm, SGD update). Built by tools/wasm-kernels/build.sh (clang --target=wasm32
+ * -msimd128 [-mrelaxed-simd], no libc) into packages/core/src/kernels/wasm/generated/.
+ * Every kernel is written for threads: it takes a
  * parameter block (int32 words, see the P_* indices, filled by the JavaScript side) plus its
  * thread index and the thread count, and does its share; all threads run the same entry point on
  * one shared memory.
  *
- * All three convolutions are one GEMM each, C (+)= A·B, computed by one register-blocked
+ * All three convolutions (and the matrix product) are one GEMM each, C (+)= A·B, computed by one register-blocked
  * micro-kernel on packed panels (A: [kc][MR], B: [kc][NR], contiguous), with the im2col /
  * col2im index arithmetic folded into the packing:
  *   forward        y[m][co]    = sum_k  col(x)[m][k] · W[k][co]       (M = N·OH·OW, K = KH·KW·CI)

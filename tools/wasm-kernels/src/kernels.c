@@ -2,7 +2,7 @@
  * wus training kernels: WebAssembly SIMD (128-bit) convolution forward, input gradient
  * (Conv2DBackpropInput), filter gradient (Conv2DBackpropFilter), matrix product and max-pool
  * gradient, NHWC, float32, plus memory-bound fused kernels (ReLU gradient, row sums, bias add,
- * BatchNorm, SGD update). Built by tools/wasm-kernels/build.sh (clang --target=wasm32
+ * BatchNorm, SGD and Adam updates). Built by tools/wasm-kernels/build.sh (clang --target=wasm32
  * -msimd128 [-mrelaxed-simd], no libc) into packages/core/src/kernels/wasm/generated/.
  * Every kernel is written for threads: it takes a
  * parameter block (int32 words, see the P_* indices, filled by the JavaScript side) plus its
@@ -985,5 +985,38 @@ void EXPORT(wus_sgd_update)(f32 *restrict w_out, f32 *restrict buf_out, const f3
       d = nesterov ? gi + b * mu : b;
     }
     w_out[i] = w[i] - d * lr;
+  }
+}
+
+/*
+ * One Adam step for n parameters in one pass, in the composed tfjs ops' float32 order (same bits):
+ *   g' = g + w·wd;  m' = m·β1 + g'·(1−β1);  v' = v·β2 + g'²·(1−β2);  w' = w − m'·step / (√v' + ε')
+ * with step = lr·√(1−β2ᵗ)/(1−β1ᵗ) and ε' = ε·√(1−β2ᵗ) computed by the caller (t: the parameter's
+ * own update count), c1 = 1−β1, c2 = 1−β2.
+ */
+void EXPORT(wus_adam_update)(f32 *restrict w_out, f32 *restrict m_out, f32 *restrict v_out, const f32 *restrict w,
+                             const f32 *restrict g, const f32 *restrict m, const f32 *restrict v, int n, f32 b1, f32 c1,
+                             f32 b2, f32 c2, f32 step, f32 eps, f32 wd) {
+  const v128_t vb1 = wasm_f32x4_splat(b1), vc1 = wasm_f32x4_splat(c1), vb2 = wasm_f32x4_splat(b2), vc2 = wasm_f32x4_splat(c2);
+  const v128_t vstep = wasm_f32x4_splat(step), veps = wasm_f32x4_splat(eps), vwd = wasm_f32x4_splat(wd);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t wi = wasm_v128_load(w + i);
+    v128_t gi = wasm_v128_load(g + i);
+    if (wd != 0.f) gi = wasm_f32x4_add(gi, wasm_f32x4_mul(wi, vwd));
+    v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1), wasm_f32x4_mul(gi, vc1));
+    v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), vc2));
+    wasm_v128_store(m_out + i, mi);
+    wasm_v128_store(v_out + i, vi);
+    v128_t upd = wasm_f32x4_div(wasm_f32x4_mul(mi, vstep), wasm_f32x4_add(wasm_f32x4_sqrt(vi), veps));
+    wasm_v128_store(w_out + i, wasm_f32x4_sub(wi, upd));
+  }
+  for (; i < n; i++) {
+    f32 gi = wd != 0.f ? g[i] + w[i] * wd : g[i];
+    f32 mi = m[i] * b1 + gi * c1;
+    f32 vi = v[i] * b2 + (gi * gi) * c2;
+    m_out[i] = mi;
+    v_out[i] = vi;
+    w_out[i] = w[i] - (mi * step) / (__builtin_sqrtf(vi) + eps);
   }
 }

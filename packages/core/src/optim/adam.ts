@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter, ParameterGroup } from '../params/parameter.js';
+import { fusedAdamUpdate } from '../kernels/wasm/optimizer-update.js';
 import { Optimizer } from './optimizer.js';
 
 export interface AdamOptions {
@@ -29,12 +30,21 @@ export class Adam extends Optimizer {
   }
 
   protected step(param: Parameter, w: tf.Variable, grad: tf.Tensor, lr: number, count: number, weightDecay: number): void {
-    const g = Optimizer.decayed(w, grad, weightDecay);
     const m = this.slot(param, 'm');
     const v = this.slot(param, 'v');
+    const stepSize = (lr * Math.sqrt(1 - this.beta2 ** count)) / (1 - this.beta1 ** count);
+    const epsilon = this.epsilon * Math.sqrt(1 - this.beta2 ** count);
+    // One kernel where the backend has ours (wasm, cpu; same bits), composed tfjs ops elsewhere.
+    const fused = fusedAdamUpdate(w, grad, m, v, { beta1: this.beta1, beta2: this.beta2, stepSize, epsilon, weightDecay });
+    if (fused !== undefined) {
+      m.assign(fused.m);
+      v.assign(fused.v);
+      w.assign(fused.w);
+      return;
+    }
+    const g = Optimizer.decayed(w, grad, weightDecay);
     m.assign(tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1)));
     v.assign(tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2)));
-    const stepSize = (lr * Math.sqrt(1 - this.beta2 ** count)) / (1 - this.beta1 ** count);
-    w.assign(tf.sub(w, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), this.epsilon * Math.sqrt(1 - this.beta2 ** count)))));
+    w.assign(tf.sub(w, tf.div(tf.mul(m, stepSize), tf.add(tf.sqrt(v), epsilon))));
   }
 }

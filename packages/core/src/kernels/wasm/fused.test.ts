@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../backend/backend.js';
 import { BATCH_NORM_MAX_CHANNELS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, fusedBatchNormTrain } from './batch-norm.js';
 import { registerWusKernels, unregisterWusKernels } from './register.js';
-import { fusedSgdUpdate, type SgdUpdateAttrs } from './sgd-update.js';
+import { fusedAdamUpdate, fusedSgdUpdate, type AdamUpdateAttrs, type SgdUpdateAttrs } from './optimizer-update.js';
 import { expectClose, randomArray, size } from './test-support/numeric.js';
 
 /*
@@ -54,7 +54,16 @@ const BN_CASES: BnCase[] = [
   { shape: [2, 3, 3, BATCH_NORM_MAX_CHANNELS], epsilon: 1e-5 }, // the largest channel count taken
 ];
 
-describe('fused wasm kernels: BatchNorm (training) and SGD update', () => {
+async function expectSameBits(got: tf.Tensor[], want: tf.Tensor[], what: string): Promise<void> {
+  expect(got.length, what).toBe(want.length);
+  for (let i = 0; i < want.length; i++) {
+    const [a, b] = [await got[i]!.data(), await want[i]!.data()];
+    const differing = a.findIndex((v, j) => !Object.is(v, b[j]));
+    expect(differing, `${what} output ${i}: first differing element`).toBe(-1);
+  }
+}
+
+describe('fused wasm kernels: BatchNorm (training), SGD and Adam updates', () => {
   beforeAll(async () => {
     await selectBackend('wasm'); // registers tfjs-backend-wasm and our kernels
   });
@@ -162,14 +171,37 @@ describe('fused wasm kernels: BatchNorm (training) and SGD update', () => {
                 const r = composed(wt, gt, bt, attrs);
                 return r.buf === undefined ? [r.w] : [r.w, r.buf];
               });
-              expect(got.length, what).toBe(want.length);
-              for (let i = 0; i < want.length; i++) {
-                const [a, b] = [await got[i]!.data(), await want[i]!.data()];
-                const differing = a.findIndex((v, j) => !Object.is(v, b[j]));
-                expect(differing, `${what} output ${i}: first differing element`).toBe(-1);
-              }
+              await expectSameBits(got, want, what);
               tf.dispose([wt, gt, ...(bt ? [bt] : []), ...got, ...want]);
             }
+    }
+  });
+
+  it('Adam update gives the same bits as the composed tfjs ops (Adam.step), with and without weight decay', async () => {
+    const n = 1003;
+    const [w, g] = [randomArray(n, 911), randomArray(n, 912).map((x) => x * 0.1)];
+    const [m, v] = [randomArray(n, 913).map((x) => x * 0.01), randomArray(n, 914).map((x) => x * x * 1e-3)];
+    const composed = (wt: tf.Tensor, gt: tf.Tensor, mt: tf.Tensor, vt: tf.Tensor, a: AdamUpdateAttrs) => {
+      const gd = a.weightDecay > 0 ? tf.add(gt, tf.mul(wt, a.weightDecay)) : gt;
+      const m2 = tf.add(tf.mul(mt, a.beta1), tf.mul(gd, 1 - a.beta1));
+      const v2 = tf.add(tf.mul(vt, a.beta2), tf.mul(tf.square(gd), 1 - a.beta2));
+      return [tf.sub(wt, tf.div(tf.mul(m2, a.stepSize), tf.add(tf.sqrt(v2), a.epsilon))), m2, v2];
+    };
+    for (const backend of ['wasm', 'cpu'] as const) {
+      await tf.setBackend(backend);
+      for (const count of [1, 7])
+        for (const weightDecay of [0, 1e-2]) {
+          const [beta1, beta2] = [0.9, 0.999];
+          const attrs = { beta1, beta2, stepSize: (1e-3 * Math.sqrt(1 - beta2 ** count)) / (1 - beta1 ** count), epsilon: 1e-8 * Math.sqrt(1 - beta2 ** count), weightDecay };
+          const ts = [tf.tensor(w), tf.tensor(g), tf.tensor(m), tf.tensor(v)] as const;
+          const got = tf.tidy(() => {
+            const r = fusedAdamUpdate(...ts, attrs)!;
+            return [r.w, r.m, r.v];
+          });
+          const want = tf.tidy(() => composed(...ts, attrs));
+          await expectSameBits(got, want, `${backend} t=${count} wd=${weightDecay}`);
+          tf.dispose([...ts, ...got, ...want]);
+        }
     }
   });
 });

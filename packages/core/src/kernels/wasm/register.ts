@@ -11,7 +11,7 @@ import { maxPoolGradKernel } from './max-pool-grad.js';
 import { meanKernel, sumKernel } from './reduce.js';
 import { reluGradConfig, reluGradKernel, RELU_GRAD } from './relu-grad.js';
 import { initKernelRuntime, type KernelRuntime } from './runtime.js';
-import { SGD_UPDATE, sgdUpdateKernel } from './sgd-update.js';
+import { ADAM_UPDATE, adamUpdateKernel, SGD_UPDATE, sgdUpdateKernel } from './optimizer-update.js';
 import { forgetStock, hasRememberedStock, rememberStock } from './stock.js';
 
 export { stockKernel } from './stock.js';
@@ -42,6 +42,7 @@ export const WUS_KERNELS: readonly WusKernel[] = [
   { name: BATCH_NORM_TRAIN, config: batchNormTrainKernel },
   { name: BATCH_NORM_TRAIN_GRAD, config: batchNormTrainGradKernel },
   { name: SGD_UPDATE, config: sgdUpdateKernel },
+  { name: ADAM_UPDATE, config: adamUpdateKernel },
   { name: 'Identity', config: identityKernel, backends: ['wasm'] },
   { name: 'Cast', config: castKernel, backends: ['wasm'] },
 ];

@@ -31,7 +31,7 @@ const WA = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 export type KernelEntry = 'wus_conv2d' | 'wus_conv2d_backprop_input' | 'wus_conv2d_backprop_filter' | 'wus_reduce' | 'wus_max_pool_grad' | 'wus_matmul';
 export type ScratchEntry = 'wus_conv2d_scratch' | 'wus_conv2d_backprop_input_scratch' | 'wus_conv2d_backprop_filter_scratch' | 'wus_matmul_scratch';
 /** Memory-bound, single-threaded entry points taking plain offsets and sizes. */
-export type MemoryEntry = 'wus_relu_grad' | 'wus_sum_rows' | 'wus_add_bias' | 'wus_bn_forward' | 'wus_bn_backward' | 'wus_sgd_update';
+export type MemoryEntry = 'wus_relu_grad' | 'wus_sum_rows' | 'wus_add_bias' | 'wus_bn_forward' | 'wus_bn_backward' | 'wus_sgd_update' | 'wus_adam_update';
 export type MemoryExports = Record<MemoryEntry, (...args: number[]) => void>;
 /** What the heap build (tfjs's memory, one thread) exports: everything, same signatures. */
 export type HeapExports = MemoryExports &

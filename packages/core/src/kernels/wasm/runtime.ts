@@ -114,9 +114,15 @@ export type SimdLevel = 'relaxed-simd' | 'simd128';
 function pickSimdLevel(): { level: SimdLevel; bytes: typeof WUS_KERNELS_BASE64.simd128 } {
   const relaxed = WUS_KERNELS_BASE64.relaxed;
   if (process.env['WUS_WASM_RELAXED_SIMD'] !== '0') {
-    const probe = Buffer.from(relaxed.heap, 'base64');
-    if (!WA.validate(probe)) setFlagsFromString('--experimental-wasm-relaxed-simd');
-    if (WA.validate(probe)) return { level: 'relaxed-simd', bytes: relaxed };
+    const valid = () => WA.validate(Buffer.from(relaxed.heap, 'base64')) && WA.validate(Buffer.from(relaxed.threaded, 'base64'));
+    if (!valid()) {
+      try {
+        setFlagsFromString('--experimental-wasm-relaxed-simd');
+      } catch {
+        // An engine that refuses the flag keeps the plain build (validated again below).
+      }
+    }
+    if (valid()) return { level: 'relaxed-simd', bytes: relaxed };
   }
   return { level: 'simd128', bytes: WUS_KERNELS_BASE64.simd128 };
 }

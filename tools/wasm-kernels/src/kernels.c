@@ -88,6 +88,22 @@ static inline int claim(const int32_t *p, int word) {
   return __atomic_fetch_add((int32_t *)&p[word], 1, __ATOMIC_RELAXED);
 }
 
+/* One step of the 4×8 register tile c00..c31: += a[0..4) ⊗ (b0, b1). */
+#define UK_STEP(a, b0_, b1_)                                                   \
+  do {                                                                         \
+    v128_t b0 = (b0_), b1 = (b1_);                                             \
+    v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1); \
+    c00 = MADD(c00, a0, b0);                                                   \
+    c01 = MADD(c01, a0, b1);                                                   \
+    c10 = MADD(c10, a1, b0);                                                   \
+    c11 = MADD(c11, a1, b1);                                                   \
+    v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3); \
+    c20 = MADD(c20, a2, b0);                                                   \
+    c21 = MADD(c21, a2, b1);                                                   \
+    c30 = MADD(c30, a3, b0);                                                   \
+    c31 = MADD(c31, a3, b1);                                                   \
+  } while (0)
+
 /*
  * The micro-kernel: C[mr][nr] (+)= sum_p A[p][0..MR) ⊗ B[p][0..NR), A and B packed and
  * zero-padded to MR / NR. C has row stride ldc. `accumulate`: add to C instead of storing.
@@ -96,17 +112,7 @@ static void ukernel(int kc, const f32 *restrict a, const f32 *restrict b, f32 *r
                     int accumulate, int mr, int nr) {
   v128_t c00 = wasm_f32x4_splat(0.f), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
   for (int p = 0; p < kc; p++) {
-    v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-    v128_t a0 = wasm_v128_load32_splat(a), a1 = wasm_v128_load32_splat(a + 1);
-    c00 = MADD(c00, a0, b0);
-    c01 = MADD(c01, a0, b1);
-    c10 = MADD(c10, a1, b0);
-    c11 = MADD(c11, a1, b1);
-    v128_t a2 = wasm_v128_load32_splat(a + 2), a3 = wasm_v128_load32_splat(a + 3);
-    c20 = MADD(c20, a2, b0);
-    c21 = MADD(c21, a2, b1);
-    c30 = MADD(c30, a3, b0);
-    c31 = MADD(c31, a3, b1);
+    UK_STEP(a, wasm_v128_load(b), wasm_v128_load(b + 4));
     a += MR;
     b += NR;
   }
@@ -323,9 +329,142 @@ static void pack_conv_rows(const void *ctx, int m0, int mc, int k0, int kc, f32 
   pack_im2col_rows(r->g, r->x, m0, mc, k0, kc, ap);
 }
 
+/*
+ * Convolutions of single-channel images with horizontal stride 1 (the first layer of a net on
+ * grayscale input: LeNet-5 on MNIST-like data). As im2col GEMMs their K is only KH·KW and packing
+ * the im2col panels costs as much as the arithmetic (~5.6 GFLOP/s against ~50 on VGG layers).
+ * Here horizontally adjacent outputs read contiguous inputs, so the operand that im2col would
+ * pack is loaded straight from a zero-padded copy of the image. Threads take whole images.
+ */
+static int c1_applies(const Geo *g) { return g->ci == 1 && g->sw == 1 && g->K <= TAB; }
+
+/* The padded image: rows covering every window, rows wide enough for 8-wide loads. */
+static void c1_pad_dims(const Geo *g, int *ph, int *pw) {
+  *ph = (g->oh - 1) * g->sh + (g->kh - 1) * g->dh + 1;
+  *pw = ceil_to(g->ow, NR) + (g->kw - 1) * g->dw;
+}
+
+/* xp = image n of x moved by the padding (pt, pl), zeros around it; off[t] = tap t's offset. */
+static void c1_pad_image(const Geo *g, const f32 *x, int n, int ph, int pw, f32 *xp, int *off) {
+  fill_zero(xp, ph * pw);
+  const f32 *xn = x + (long)n * g->ih * g->iw;
+  int c0 = imax(0, g->pl), c1 = imin(pw, g->pl + g->iw);
+  for (int r = imax(0, g->pt); r < imin(ph, g->pt + g->ih); r++)
+    for (int c = c0; c < c1; c++) xp[r * pw + c] = xn[(r - g->pt) * g->iw + c - g->pl];
+  for (int t = 0; t < g->K; t++) off[t] = (t / g->kw) * g->dh * pw + (t % g->kw) * g->dw;
+}
+
+static int c1_forward_scratch(const Geo *g) {
+  int ph, pw;
+  c1_pad_dims(g, &ph, &pw);
+  return ceil_to(g->co, MR) * g->K + ph * pw + 64;
+}
+
+/* y[n][oy][ox0..ox0+8)[co] = Σ_t W[t][co] · xp[row(oy) + off[t] + ox0 ..]: a 4-channel × 8-output tile per step. */
+static void c1_forward(const int32_t *p, const Geo *g, const f32 *x, const f32 *w, f32 *y, f32 *scratch) {
+  int ph, pw, off[TAB];
+  c1_pad_dims(g, &ph, &pw);
+  int panels = ceil_to(g->co, MR) / MR, taps = g->K;
+  f32 *wt = scratch; /* W^T panels: wt[q][t][MR] */
+  f32 *xp = wt + panels * taps * MR;
+  for (int q = 0; q < panels; q++)
+    for (int t = 0; t < taps; t++)
+      for (int j = 0; j < MR; j++) wt[(q * taps + t) * MR + j] = q * MR + j < g->co ? w[t * g->co + q * MR + j] : 0.f;
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int n; (n = claim(p, P_COUNTER)) < g->n;) {
+    c1_pad_image(g, x, n, ph, pw, xp, off);
+    for (int oy = 0; oy < g->oh; oy++) {
+      f32 *yrow = y + ((long)n * g->oh + oy) * g->ow * g->co;
+      for (int ox0 = 0; ox0 < g->ow; ox0 += NR) {
+        const f32 *src = xp + oy * g->sh * pw + ox0;
+        int np = imin(NR, g->ow - ox0);
+        for (int q = 0; q < panels; q++) {
+          const f32 *a = wt + q * taps * MR;
+          v128_t c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+          for (int t = 0; t < taps; t++, a += MR) UK_STEP(a, wasm_v128_load(src + off[t]), wasm_v128_load(src + off[t] + 4));
+          f32 tile[MR * NR];
+          wasm_v128_store(tile + 0, c00);
+          wasm_v128_store(tile + 4, c01);
+          wasm_v128_store(tile + 8, c10);
+          wasm_v128_store(tile + 12, c11);
+          wasm_v128_store(tile + 16, c20);
+          wasm_v128_store(tile + 20, c21);
+          wasm_v128_store(tile + 24, c30);
+          wasm_v128_store(tile + 28, c31);
+          int nc = imin(MR, g->co - q * MR);
+          for (int px = 0; px < np; px++)
+            for (int j = 0; j < nc; j++) yrow[(ox0 + px) * g->co + q * MR + j] = tile[j * NR + px];
+        }
+      }
+    }
+  }
+}
+
+static int c1_filter_scratch(const Geo *g) {
+  int ph, pw;
+  c1_pad_dims(g, &ph, &pw);
+  return ph * pw + g->co * g->oh * ceil_to(g->ow, 4) + 64;
+}
+
+static inline f32 hsum(v128_t v) {
+  return wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) + wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);
+}
+
+/*
+ * acc[t][co] += Σ over images [n0, n1), oy, ox of xp[row(oy) + off[t] + ox] · dy[n][oy][ox][co]:
+ * dy is transposed per image to dyt[co][oy][ox] (rows padded to 4 with zeros), then blocks of
+ * 4 taps × 2 channels accumulate over 4 outputs at a time.
+ */
+static void c1_filter(const Geo *g, const f32 *x, const f32 *dy, int n0, int n1, f32 *acc, f32 *scratch) {
+  int ph, pw, off[TAB];
+  c1_pad_dims(g, &ph, &pw);
+  int ow4 = ceil_to(g->ow, 4), taps = g->K;
+  f32 *xp = scratch;
+  f32 *dyt = xp + ph * pw;
+  const v128_t zero = wasm_f32x4_splat(0.f);
+  for (int n = n0; n < n1; n++) {
+    c1_pad_image(g, x, n, ph, pw, xp, off);
+    const f32 *dn = dy + (long)n * g->oh * g->ow * g->co;
+    for (int c = 0; c < g->co; c++)
+      for (int oy = 0; oy < g->oh; oy++) {
+        f32 *d = dyt + (c * g->oh + oy) * ow4;
+        for (int ox = 0; ox < ow4; ox++) d[ox] = ox < g->ow ? dn[(oy * g->ow + ox) * g->co + c] : 0.f;
+      }
+    for (int t0 = 0; t0 < taps; t0 += 4) {
+      int o[4];
+      for (int i = 0; i < 4; i++) o[i] = off[imin(t0 + i, taps - 1)]; /* past the last tap: computed, not kept */
+      for (int c0 = 0; c0 < g->co; c0 += 2) {
+        int c1 = imin(c0 + 1, g->co - 1);
+        v128_t s00 = zero, s01 = zero, s10 = zero, s11 = zero, s20 = zero, s21 = zero, s30 = zero, s31 = zero;
+        for (int oy = 0; oy < g->oh; oy++) {
+          const f32 *row = xp + oy * g->sh * pw;
+          const f32 *d0 = dyt + (c0 * g->oh + oy) * ow4, *d1 = dyt + (c1 * g->oh + oy) * ow4;
+          for (int ox = 0; ox < ow4; ox += 4) {
+            v128_t e0 = wasm_v128_load(d0 + ox), e1 = wasm_v128_load(d1 + ox);
+            v128_t x0 = wasm_v128_load(row + o[0] + ox), x1 = wasm_v128_load(row + o[1] + ox);
+            s00 = MADD(s00, x0, e0);
+            s01 = MADD(s01, x0, e1);
+            s10 = MADD(s10, x1, e0);
+            s11 = MADD(s11, x1, e1);
+            v128_t x2 = wasm_v128_load(row + o[2] + ox), x3 = wasm_v128_load(row + o[3] + ox);
+            s20 = MADD(s20, x2, e0);
+            s21 = MADD(s21, x2, e1);
+            s30 = MADD(s30, x3, e0);
+            s31 = MADD(s31, x3, e1);
+          }
+        }
+        v128_t sums[4][2] = {{s00, s01}, {s10, s11}, {s20, s21}, {s30, s31}};
+        for (int i = 0; i < 4 && t0 + i < taps; i++)
+          for (int j = 0; j < 2 && c0 + j < g->co; j++) acc[(t0 + i) * g->co + c0 + j] += hsum(sums[i][j]);
+      }
+    }
+  }
+}
+
 /* Scratch floats one thread needs, per kernel. */
 int EXPORT(wus_conv2d_scratch)(const int32_t *p) {
   Geo g = geo(p);
+  if (c1_applies(&g)) return c1_forward_scratch(&g);
   return ceil_to(MC, MR) * imin(KC, g.K) + g.K * ceil_to(g.co, NR) + 64;
 }
 
@@ -336,6 +475,10 @@ void EXPORT(wus_conv2d)(const int32_t *p, int tid, int nthreads) {
   const f32 *w = (const f32 *)p[P_W];
   f32 *y = (f32 *)p[P_OUT];
   f32 *scratch = (f32 *)(p[P_SCRATCH] + tid * p[P_SCRATCH_STRIDE]);
+  if (c1_applies(&g)) {
+    c1_forward(p, &g, x, w, y, scratch);
+    return;
+  }
   int copad = ceil_to(g.co, NR);
   f32 *ap = scratch;
   f32 *bp = ap + ceil_to(MC, MR) * imin(KC, g.K); /* [kblock][panel][kc][NR]; block k0 at k0·copad */
@@ -620,7 +763,7 @@ static void pack_dy_cols(const Geo *g, const f32 *dy, int m0, int mc, f32 *bp) {
 
 int EXPORT(wus_conv2d_backprop_filter_scratch)(const int32_t *p) {
   Geo g = geo(p);
-  return FMC * ceil_to(imin(FKC, g.K), MR) + FMC * ceil_to(g.co, NR) + 64;
+  return imax(c1_applies(&g) ? c1_filter_scratch(&g) : 0, FMC * ceil_to(imin(FKC, g.K), MR) + FMC * ceil_to(g.co, NR) + 64);
 }
 
 /*
@@ -655,6 +798,10 @@ void EXPORT(wus_conv2d_backprop_filter)(const int32_t *p, int tid, int nthreads)
     } else {
       if (s > 0) acc = (f32 *)p[P_PARTIAL] + (long)(s - 1) * g.K * g.co;
       fill_zero(acc, g.K * g.co);
+      if (c1_applies(&g)) { /* single-channel images: slices of whole images, no im2col */
+        c1_filter(&g, x, dy, (int)((long)g.n * s / nthreads), (int)((long)g.n * (s + 1) / nthreads), acc, scratch);
+        continue;
+      }
       cb = (int)((long)chunks * s / nthreads);
       ce = (int)((long)chunks * (s + 1) / nthreads);
     }
@@ -728,8 +875,11 @@ void EXPORT(wus_max_pool_grad)(const int32_t *p, int tid, int nthreads) {
       for (int ox = 0; ox < g.ow; ox++) {
         int ix0 = ox * g.sw - g.pl;
         const f32 *dyp = dy + (((long)n * g.oh + oy) * g.ow + ox) * g.ci;
+        /* Four channels at a time; where the count is not a multiple of 4 (but at least 4), the
+         * last group overlaps the one before and only its new lanes are added. */
         int c = 0;
-        for (; c + 4 <= g.ci; c += 4) {
+        for (int done = 0; done < g.ci && g.ci >= 4; done = c) {
+          c = imin(done + 4, g.ci) - 4;
           v128_t best = ninf;
           v128_t pos = wasm_i32x4_splat(-1);
           for (int ky = 0; ky < g.kh; ky++) {
@@ -747,8 +897,9 @@ void EXPORT(wus_max_pool_grad)(const int32_t *p, int tid, int nthreads) {
           }
           int32_t q[4];
           wasm_v128_store(q, pos);
-          for (int l = 0; l < 4; l++)
+          for (int l = done - c; l < 4; l++)
             if (q[l] >= 0) dxn[q[l] + l] += dyp[c + l];
+          c += 4;
         }
         for (; c < g.ci; c++) {
           f32 best = -__builtin_inff();

@@ -12,11 +12,12 @@ describe('Conv2DBackpropFilter is deterministic across calls (threaded wasm kern
     await selectBackend('wasm');
   });
 
-  // Split over M (partial sums added up afterwards) and, for few output positions and a large dW,
-  // over the rows of dW: both must repeat exactly.
+  // Split over M (partial sums added up afterwards), over the rows of dW (few output positions,
+  // a large dW) and over whole single-channel images: each must repeat exactly.
   it.each([
     ['M', [16, 16, 16, 32], 64],
     ['rows of dW', [8, 4, 4, 128], 128],
+    ['images (single channel)', [32, 28, 28, 1], 6],
   ] as const)('gives bit-identical results on repeated calls while the threads race (split over %s)', (_, xShape, co) => {
     // Large enough for the kernel to use both threads.
     const x = tf.randomNormal([...xShape], 0, 1, 'float32', 1) as tf.Tensor4D;

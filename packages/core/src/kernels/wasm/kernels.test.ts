@@ -90,6 +90,9 @@ const isOne = (p: Pair) => (Array.isArray(p) ? p.every((v) => v === 1) : p === 1
 function grid(): ConvCase[] {
   const shapes: [ConvCase['x'], ConvCase['k'], number][] = [
     [[1, 5, 5, 1], [1, 1], 1],
+    // single-channel images (the direct path of kernels.c for horizontal stride 1)
+    [[4, 12, 13, 1], [5, 5], 6],
+    [[2, 9, 11, 1], [3, 2], 5],
     [[2, 7, 9, 3], [3, 3], 5],
     [[3, 8, 7, 4], [3, 2], 6],
     [[2, 10, 10, 6], [5, 5], 16],

@@ -223,6 +223,34 @@ static void gather_row(const Geo *g, const f32 *x, int m, int kc, const int *off
 }
 
 /*
+ * Walks row m of im2col(x) from column k0, k = (ky·KW + kx)·CI + c, in runs of channels that are
+ * contiguous in x (one tap each): the packers' shared tap walk. tap_next returns the run's first
+ * element, or 0 where the tap falls in the padding (zeros), and its length, at most `left`.
+ */
+typedef struct {
+  const f32 *xn;
+  int iy0, ix0, c, kx, ky;
+} TapWalk;
+
+static inline TapWalk tap_walk(const Geo *g, const f32 *x, int m, int k0) {
+  int ox = m % g->ow, t = m / g->ow, oy = t % g->oh, n = t / g->oh, tap = k0 / g->ci;
+  TapWalk w = {x + (long)n * g->ih * g->iw * g->ci, oy * g->sh - g->pt, ox * g->sw - g->pl, k0 % g->ci, tap % g->kw, tap / g->kw};
+  return w;
+}
+
+static inline const f32 *tap_next(const Geo *g, TapWalk *w, int left, int *len) {
+  *len = imin(g->ci - w->c, left);
+  int iy = w->iy0 + w->ky * g->dh, ix = w->ix0 + w->kx * g->dw;
+  const f32 *s = iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw ? w->xn + ((long)iy * g->iw + ix) * g->ci + w->c : 0;
+  w->c = 0;
+  if (++w->kx == g->kw) {
+    w->kx = 0;
+    w->ky++;
+  }
+  return s;
+}
+
+/*
  * Pack A = im2col(x)[m0..m0+mc)[k0..k0+kc) into MR-row panels ap[panel][kc][MR] (forward).
  * Rows past mc and taps outside the image are zeros.
  */
@@ -254,29 +282,14 @@ static void pack_im2col_rows(const Geo *g, const f32 *x, int m0, int mc, int k0,
         for (int k = 0; k < kc; k++) dst[k * MR] = 0.f;
         continue;
       }
-      int m = m0 + mi;
-      int ox = m % g->ow, t = m / g->ow, oy = t % g->oh, n = t / g->oh;
-      int iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
-      const f32 *xn = x + (long)n * g->ih * g->iw * g->ci;
-      /* Walk k = (ky, kx, c) from k0. */
-      int c = k0 % g->ci, tap = k0 / g->ci;
-      int kx = tap % g->kw, ky = tap / g->kw;
-      int k = 0;
-      while (k < kc) {
-        int len = imin(g->ci - c, kc - k);
-        int iy = iy0 + ky * g->dh, ix = ix0 + kx * g->dw;
+      TapWalk walk = tap_walk(g, x, m0 + mi, k0);
+      for (int k = 0, len; k < kc; k += len) {
+        const f32 *s = tap_next(g, &walk, kc - k, &len);
         f32 *d = dst + k * MR;
-        if (iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw) {
-          const f32 *s = xn + ((long)iy * g->iw + ix) * g->ci + c;
+        if (s) {
           for (int j = 0; j < len; j++) d[j * MR] = s[j];
         } else {
           for (int j = 0; j < len; j++) d[j * MR] = 0.f;
-        }
-        k += len;
-        c = 0;
-        if (++kx == g->kw) {
-          kx = 0;
-          ky++;
         }
       }
     }
@@ -707,18 +720,10 @@ static void pack_im2col_cols(const Geo *g, const f32 *x, int m0, int mc, int k0,
     return;
   }
   for (int i = 0; i < mc; i++) {
-    int m = m0 + i;
-    int ox = m % g->ow, t = m / g->ow, oy = t % g->oh, n = t / g->oh;
-    int iy0 = oy * g->sh - g->pt, ix0 = ox * g->sw - g->pl;
-    const f32 *xn = x + (long)n * g->ih * g->iw * g->ci;
-    int c = k0 % g->ci, tap = k0 / g->ci;
-    int kx = tap % g->kw, ky = tap / g->kw;
-    int k = 0;
-    while (k < kc) {
-      int len = imin(g->ci - c, kc - k);
-      int iy = iy0 + ky * g->dh, ix = ix0 + kx * g->dw;
-      int inside = iy >= 0 && iy < g->ih && ix >= 0 && ix < g->iw;
-      const f32 *s = xn + ((long)iy * g->iw + ix) * g->ci + c;
+    TapWalk walk = tap_walk(g, x, m0 + i, k0);
+    for (int k = 0, len; k < kc; k += len) {
+      const f32 *s = tap_next(g, &walk, kc - k, &len);
+      int inside = s != 0;
       int j = 0;
       /* Whole aligned groups of MR columns: one vector copy each. */
       while (j < len) {
@@ -731,12 +736,6 @@ static void pack_im2col_cols(const Geo *g, const f32 *x, int m0, int mc, int k0,
           *d = inside ? s[j] : 0.f;
           j++;
         }
-      }
-      k += len;
-      c = 0;
-      if (++kx == g->kw) {
-        kx = 0;
-        ky++;
       }
     }
     for (int kk = kc; kk < kpanels * MR; kk++) ap[(long)(kk / MR) * mc * MR + i * MR + (kk % MR)] = 0.f;

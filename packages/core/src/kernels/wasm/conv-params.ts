@@ -48,3 +48,23 @@ export interface ConvAttrs {
   /** Not set by tfjs's backprop ops (its Conv2D gradient refuses dilation); set by ours (conv2d-gradient.ts). */
   dilations?: [number, number] | number;
 }
+
+type Shape4 = [number, number, number, number];
+
+/**
+ * What every convolution kernel starts from: tfjs's Conv2DInfo for input shape `xShape` and
+ * filter shape `filterShape` under `attrs`, the parameter words, and the GEMM sizes
+ * K = KH·KW·CI and M = N·OH·OW.
+ */
+export function convGeometry(xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): { info: backend_util.Conv2DInfo; words: number[]; K: number; M: number } {
+  const info = backend_util.computeConv2DInfo(
+    xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false,
+    backend_util.convertConv2DDataFormat(attrs.dataFormat),
+  );
+  return {
+    info,
+    words: geometryWords(info),
+    K: info.filterHeight * info.filterWidth * info.inChannels,
+    M: info.batchSize * info.outHeight * info.outWidth,
+  };
+}

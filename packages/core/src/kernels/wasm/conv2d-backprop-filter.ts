@@ -1,6 +1,6 @@
-import { backend_util, Conv2DBackpropFilter, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropFilter, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { assertShape, runConv } from './conv-call.js';
-import { geometryWords, P, threadsFor, type ConvAttrs } from './conv-params.js';
+import { convGeometry, P, threadsFor, type ConvAttrs } from './conv-params.js';
 import { runOnHeap } from './heap.js';
 import { copyIn, copyOut } from './io.js';
 import { kernelRuntime } from './runtime.js';
@@ -21,16 +21,10 @@ export const conv2dBackpropFilter: KernelFunc = ({ inputs, backend: anyBackend, 
   const backend = anyBackend as KernelBackend;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const a = attrs as unknown as Attrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], a.filterShape, a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(a.dataFormat),
-  );
+  const { info, words, K, M } = convGeometry(x.shape, a.filterShape, a);
   assertShape('Conv2DBackpropFilter dy', dy.shape, info.outShape);
   const rt = kernelRuntime();
   rt.reset();
-  const words = geometryWords(info);
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const M = info.batchSize * info.outHeight * info.outWidth;
   const threads = threadsFor(rt.threads, M * K * info.outChannels, M);
   if (threads === 1) {
     // One thread: in place on the wasm heap, no copies (undefined elsewhere).

@@ -1,6 +1,6 @@
-import { backend_util, Conv2DBackpropInput, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Conv2DBackpropInput, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { assertShape, runConv } from './conv-call.js';
-import { geometryWords, P, threadsFor, type ConvAttrs } from './conv-params.js';
+import { convGeometry, P, threadsFor, type ConvAttrs } from './conv-params.js';
 import { runOnHeap } from './heap.js';
 import { copyIn, copyOut } from './io.js';
 import { kernelRuntime } from './runtime.js';
@@ -17,16 +17,10 @@ export const conv2dBackpropInput: KernelFunc = ({ inputs, backend: anyBackend, a
   const backend = anyBackend as KernelBackend;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const a = attrs as unknown as Attrs;
-  const info = backend_util.computeConv2DInfo(
-    a.inputShape, filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad, a.dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(a.dataFormat),
-  );
+  const { info, words, K, M } = convGeometry(a.inputShape, filter.shape, a);
   assertShape('Conv2DBackpropInput dy', dy.shape, info.outShape);
   const rt = kernelRuntime();
   rt.reset();
-  const words = geometryWords(info);
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const M = info.batchSize * info.outHeight * info.outWidth;
   const threads = threadsFor(rt.threads, M * K * info.outChannels, info.batchSize);
   if (threads === 1) {
     // One thread: in place on the wasm heap, no copies (undefined elsewhere).

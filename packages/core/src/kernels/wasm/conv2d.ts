@@ -1,13 +1,9 @@
-import { backend_util, Conv2D, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
+import { Conv2D, type KernelBackend, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { assertShape, runConv } from './conv-call.js';
-import { geometryWords, P, threadsFor, type ConvAttrs } from './conv-params.js';
+import { convGeometry, P, threadsFor, type ConvAttrs } from './conv-params.js';
 import { runOnHeap } from './heap.js';
 import { copyIn, copyOut } from './io.js';
 import { kernelRuntime } from './runtime.js';
-
-interface Attrs extends ConvAttrs {
-  dilations: [number, number] | number;
-}
 
 /**
  * y = conv2d(x, W), NHWC: im2col(x) · W on WebAssembly SIMD, rows split over the threads. Also on
@@ -17,21 +13,15 @@ interface Attrs extends ConvAttrs {
  * GFLOP/s), and tfjs-backend-wasm 4.22's Conv2D is wrong with non-square filters and overruns its
  * heap with unequal strides and explicit padding (found by our kernel tests).
  */
-const conv2dOn: KernelFunc = (args) => {
+const conv2d: KernelFunc = (args) => {
   const { inputs, backend: anyBackend, attrs } = args;
   const backend = anyBackend as KernelBackend;
   const { x, filter } = inputs as { x: TensorInfo; filter: TensorInfo };
-  const a = attrs as unknown as Attrs;
-  const info = backend_util.computeConv2DInfo(
-    x.shape as [number, number, number, number], filter.shape as [number, number, number, number], a.strides, a.dilations ?? 1, a.pad,
-    a.dimRoundingMode, false, backend_util.convertConv2DDataFormat(a.dataFormat),
-  );
+  const a = attrs as unknown as ConvAttrs;
+  const { info, words, K, M } = convGeometry(x.shape, filter.shape, a);
   assertShape('Conv2D filter', filter.shape, [info.filterHeight, info.filterWidth, info.inChannels, info.outChannels]);
   const rt = kernelRuntime();
   rt.reset();
-  const words = geometryWords(info);
-  const K = info.filterHeight * info.filterWidth * info.inChannels;
-  const M = info.batchSize * info.outHeight * info.outWidth;
   const threads = threadsFor(rt.threads, M * K * info.outChannels, Math.ceil(M / 4));
   if (threads === 1) {
     // One thread: in place on the wasm heap, no copies (undefined elsewhere).
@@ -46,4 +36,4 @@ const conv2dOn: KernelFunc = (args) => {
   return copyOut(rt, backend, info.outShape, out);
 };
 
-export const conv2dKernel = (backendName: string): KernelConfig => ({ kernelName: Conv2D, backendName, kernelFunc: conv2dOn });
+export const conv2dKernel = (backendName: string): KernelConfig => ({ kernelName: Conv2D, backendName, kernelFunc: conv2d });

@@ -21,7 +21,18 @@ export const EPOCH_METRIC_KEYS = {
   trainTime: 'epoch_train_time_s',
   skippedFraction: 'epoch_skipped_fraction',
   lr: 'lr',
+  /** GFLOP executed by the epoch's training steps (kernel counts), in total and per kind. */
+  gflops: 'epoch_gflops',
+  gflopsForward: 'epoch_gflops_forward',
+  gflopsDx: 'epoch_gflops_dx',
+  gflopsDw: 'epoch_gflops_dw',
 } as const;
+
+/** Prefix of the policy's own per-epoch signals (`policy.wus.delta`, `policy.freeze.depth`). */
+export const POLICY_SIGNAL_PREFIX = 'policy.';
+
+/** Prefix of the per-layer relative weight change (`layer_change.conv2d_1`). */
+export const LAYER_CHANGE_PREFIX = 'layer_change.';
 
 /**
  * Final (whole-fit) metric keys, logged once at step = number of epochs run. Test metrics are
@@ -30,6 +41,7 @@ export const EPOCH_METRIC_KEYS = {
 export const FINAL_METRIC_KEYS = {
   wallTime: 'wall_time_s',
   trainTime: 'train_time_s',
+  gflops: 'gflops',
   totalSteps: 'total_steps',
   skippedSteps: 'skipped_steps',
   skippedFraction: 'skipped_fraction',
@@ -45,6 +57,12 @@ export function epochMetricPoints(epoch: EpochRecord): MetricPoint[] {
     { key: EPOCH_METRIC_KEYS.trainTime, value: epoch.trainTimeMs / 1000, step },
     { key: EPOCH_METRIC_KEYS.skippedFraction, value: fraction(epoch.skippedSteps, epoch.steps), step },
     { key: EPOCH_METRIC_KEYS.lr, value: epoch.lr, step },
+    { key: EPOCH_METRIC_KEYS.gflops, value: (epoch.compute.forward + epoch.compute.dX + epoch.compute.dW) / 1e9, step },
+    { key: EPOCH_METRIC_KEYS.gflopsForward, value: epoch.compute.forward / 1e9, step },
+    { key: EPOCH_METRIC_KEYS.gflopsDx, value: epoch.compute.dX / 1e9, step },
+    { key: EPOCH_METRIC_KEYS.gflopsDw, value: epoch.compute.dW / 1e9, step },
+    ...Object.entries(epoch.signals).map(([key, value]) => ({ key: `${POLICY_SIGNAL_PREFIX}${key}`, value, step })),
+    ...Object.entries(epoch.layerChange).map(([layer, value]) => ({ key: `${LAYER_CHANGE_PREFIX}${layer}`, value, step })),
   );
   return points;
 }
@@ -60,6 +78,7 @@ export function finalMetricPoints(result: TrainResult): MetricPoint[] {
   points.push(
     { key: FINAL_METRIC_KEYS.wallTime, value: result.wallTimeMs / 1000, step },
     { key: FINAL_METRIC_KEYS.trainTime, value: result.trainTimeMs / 1000, step },
+    { key: FINAL_METRIC_KEYS.gflops, value: (result.compute.forward + result.compute.dX + result.compute.dW) / 1e9, step },
     { key: FINAL_METRIC_KEYS.totalSteps, value: result.totalSteps, step },
     { key: FINAL_METRIC_KEYS.skippedSteps, value: result.skippedSteps, step },
     { key: FINAL_METRIC_KEYS.skippedFraction, value: fraction(result.skippedSteps, result.totalSteps), step },

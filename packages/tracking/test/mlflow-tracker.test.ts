@@ -26,6 +26,10 @@ function epoch(i: number, skipped = 0): EpochRecord {
     lr: 0.05,
     trainTimeMs: 100 + i,
     epochTimeMs: 120 + i,
+    compute: { forward: 3e9, dX: 2e9, dW: 1e9 },
+    plans: {},
+    signals: {},
+    layerChange: {},
   };
 }
 
@@ -45,7 +49,7 @@ describeWithServer('MlflowTracker (real server)', () => {
       const cb = new TrackingCallback(trial, { endRunOnTrainEnd: false });
       const epochs = Array.from({ length: 6 }, (_, i) => epoch(i, policy === 'wus' && i % 3 === 2 ? 10 : 0));
       for (const e of epochs) await cb.onEpochEnd(ctx, e);
-      await cb.onTrainEnd(ctx, { epochs, test: { accuracy: 0.9 }, totalSteps: 60, skippedSteps: policy === 'wus' ? 20 : 0, wallTimeMs: 1000, trainTimeMs: 600, stoppedEarly: false });
+      await cb.onTrainEnd(ctx, { epochs, test: { accuracy: 0.9 }, totalSteps: 60, skippedSteps: policy === 'wus' ? 20 : 0, wallTimeMs: 1000, trainTimeMs: 600, compute: { forward: 3e9, dX: 2e9, dW: 1e9 }, stoppedEarly: false });
       await trial.logArtifact('config.json', JSON.stringify({ policy }));
       await trial.end('FINISHED');
       expect(t.remoteRunId(trial.id)).toBeDefined();

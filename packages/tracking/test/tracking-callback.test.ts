@@ -20,6 +20,10 @@ function epoch(i: number, over: Partial<EpochRecord> = {}): EpochRecord {
     lr: 0.1 / (i + 1),
     trainTimeMs: 1500 + i,
     epochTimeMs: 2000 + i,
+    compute: { forward: 3e9, dX: 2e9, dW: 1e9 },
+    plans: {},
+    signals: {},
+    layerChange: {},
     ...over,
   };
 }
@@ -47,6 +51,7 @@ describe('TrackingCallback', () => {
       skippedSteps: 10,
       wallTimeMs: 7000,
       trainTimeMs: 4503,
+      compute: { forward: 9e9, dX: 6e9, dW: 3e9 },
       stoppedEarly: false,
     };
     // Drive it through core's own event fan-out, as the trainer does.
@@ -139,6 +144,7 @@ describe('TrackingCallback', () => {
       skippedSteps: 0,
       wallTimeMs: 10,
       trainTimeMs: 0,
+      compute: { forward: 0, dX: 0, dW: 0 },
       stoppedEarly: true,
     });
     let d = await store.getRun(run.id);

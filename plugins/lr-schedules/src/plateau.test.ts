@@ -12,7 +12,7 @@ describe('plateau (Keras ReduceLROnPlateau)', () => {
     const s = registry().createScheduler({ name: 'plateau', options });
     await s.onTrainBegin?.(fakeContext());
     return values.map((v, epoch) => {
-      void s.onEvaluation?.(fakeContext({ epoch }), { epoch, metrics: { [metric]: v }, fullyUpdated: true });
+      void s.onEvaluation?.(fakeContext({ epoch }), { epoch, metrics: { [metric]: v }, fullyUpdated: true, layerChange: {} });
       return s.factor(fakeContext({ epoch: epoch + 1 }));
     });
   }
@@ -74,8 +74,8 @@ describe('plateau (Keras ReduceLROnPlateau)', () => {
 
   it('resets at train begin', async () => {
     const s = registry().createScheduler({ name: 'plateau', options: { patience: 0, factor: 0.5 } });
-    s.onEvaluation?.(fakeContext({ epoch: 0 }), { epoch: 0, metrics: { val_loss: 1 }, fullyUpdated: true });
-    s.onEvaluation?.(fakeContext({ epoch: 1 }), { epoch: 1, metrics: { val_loss: 1 }, fullyUpdated: true });
+    s.onEvaluation?.(fakeContext({ epoch: 0 }), { epoch: 0, metrics: { val_loss: 1 }, fullyUpdated: true, layerChange: {} });
+    s.onEvaluation?.(fakeContext({ epoch: 1 }), { epoch: 1, metrics: { val_loss: 1 }, fullyUpdated: true, layerChange: {} });
     expect(s.factor(fakeContext())).toBe(0.5);
     await s.onTrainBegin?.(fakeContext());
     expect(s.factor(fakeContext())).toBe(1);

@@ -5,6 +5,7 @@ import '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../errors/errors.js';
+import { installFlopCounter } from '../kernels/flop-counter.js';
 import { installGradientOverrides } from '../kernels/matmul-gradient.js';
 import { registerWusKernels } from '../kernels/wasm/register.js';
 import type { Model } from '../model/model.js';
@@ -37,11 +38,13 @@ async function tryActivate(name: BackendName, requiredKernels: readonly string[]
     process.env['TF_CPP_MIN_LOG_LEVEL'] ??= '2';
     await import(pkg);
     if (!(await tf.setBackend('tensorflow'))) throw new Error(`${pkg} loaded but the tensorflow backend did not initialise`);
+    installFlopCounter('tensorflow');
     return 'tensorflow';
   }
   const missing = requiredKernels.filter((k) => tf.getKernel(k, name) === undefined);
   if (missing.length > 0) throw new Error(`it has no ${missing.join(', ')} kernel, which this model needs`);
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialise`);
+  installFlopCounter(name);
   return name;
 }
 

@@ -7,6 +7,8 @@ export interface Batch {
   /** Integer class labels, `[n]`, int32. */
   readonly y: tf.Tensor1D;
   readonly size: number;
+  /** Position in the split (0 … count−1) of each sample: what the frozen-prefix cache keys on. */
+  readonly indices?: Uint32Array;
 }
 
 export interface BatchOptions {
@@ -22,6 +24,11 @@ export interface LabeledSplit {
   readonly count: number;
   /** Shape of one sample, e.g. `[28, 28, 1]`. */
   readonly sampleShape: readonly number[];
+  /**
+   * True when every pass yields the same input for a sample (no random augmentation): a frozen
+   * prefix's output may then be cached per sample.
+   */
+  readonly deterministic?: boolean;
   batches(options: BatchOptions): Iterable<Batch>;
 }
 

@@ -1,4 +1,5 @@
 import type { EpochRecord, EvaluationRecord } from './records.js';
+import type { ModelStructure } from '../model/structure.js';
 import type { ParameterGroup } from '../params/parameter.js';
 
 /**
@@ -20,6 +21,8 @@ export interface TrainingContext {
   readonly scheduleFactor: number;
   readonly history: readonly EpochRecord[];
   readonly evaluations: readonly EvaluationRecord[];
+  /** The model's layers, depths, groups, sizes and forward costs (read-only). */
+  readonly model: ModelStructure;
   /** Scalar count per parameter group of the model being trained. */
   readonly parameterCounts: Readonly<Record<ParameterGroup, number>>;
 }

@@ -20,6 +20,18 @@ export interface EvaluationRecord {
   readonly metrics: Metrics;
   /** True when no step of the epoch froze the weights: the weights really moved. */
   readonly fullyUpdated: boolean;
+  /**
+   * Per layer with weights: ‖W − W_prev‖ / ‖W_prev‖ since the previous evaluation (or train
+   * begin) — the convergence signal of progressive-freeze policies; 0 for a frozen layer.
+   */
+  readonly layerChange: Readonly<Record<string, number>>;
+}
+
+/** FLOPs of the convolution and matrix-product kernels that ran (kernels/flop-counter.ts). */
+export interface ComputeRecord {
+  readonly forward: number;
+  readonly dX: number;
+  readonly dW: number;
 }
 
 export interface EpochRecord extends EvaluationRecord {
@@ -27,8 +39,17 @@ export interface EpochRecord extends EvaluationRecord {
   readonly skippedSteps: number;
   /** LR of the weight group at the epoch's last full step (base LR × schedule × plan scale). */
   readonly lr: number;
-  /** Wall time of the epoch's training steps, evaluation excluded. */
+  /**
+   * Wall time of the epoch's training steps, evaluation excluded; it ends when the steps'
+   * results have been read back from the device.
+   */
   readonly trainTimeMs: number;
+  /** Compute the epoch's steps executed, counted from the kernels that ran. */
+  readonly compute: ComputeRecord;
+  /** Steps per plan (`describePlan`): what the epoch froze. */
+  readonly plans: Readonly<Record<string, number>>;
+  /** The policy's own signals at the epoch's end (e.g. WUS's Δ), from `SkipPolicy.signals`. */
+  readonly signals: Readonly<Record<string, number>>;
   /** Wall time of the epoch including evaluation. */
   readonly epochTimeMs: number;
 }
@@ -42,6 +63,8 @@ export interface TrainResult {
   readonly wallTimeMs: number;
   /** Wall time of training steps only. */
   readonly trainTimeMs: number;
+  /** Compute of all training steps. */
+  readonly compute: ComputeRecord;
   /** Set when a callback stopped training early. */
   readonly stoppedEarly: boolean;
 }

@@ -1,2 +1,3 @@
+export * from './flop-counter.js';
 export * from './matmul-gradient.js';
 export * from './wasm/index.js';

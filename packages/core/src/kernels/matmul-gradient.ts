@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { withMatMulRole } from './flop-counter.js';
 import { isWusKernel } from './wasm/register.js';
 
 /**
@@ -29,10 +30,12 @@ export const batchMatMulGradConfig: tf.GradConfig = {
     const [a, b] = saved as [tf.Tensor, tf.Tensor];
     const { transposeA, transposeB } = attrs as unknown as { transposeA: boolean; transposeB: boolean };
     const g = dy as tf.Tensor;
-    if (!transposeA && !transposeB) return { a: () => mm(g, b, false, true), b: () => mm(a, g, true, false) };
-    if (!transposeA && transposeB) return { a: () => mm(g, b, false, false), b: () => mm(g, a, true, false) };
-    if (transposeA && !transposeB) return { a: () => mm(b, g, false, true), b: () => mm(a, g, false, false) };
-    return { a: () => mm(b, g, true, true), b: () => mm(g, a, true, true) };
+    // The FLOP counter books the right operand's gradient as dW (our dense layer computes x·W).
+    const grads = (da: () => tf.Tensor, db: () => tf.Tensor) => ({ a: () => withMatMulRole('dX', da), b: () => withMatMulRole('dW', db) });
+    if (!transposeA && !transposeB) return grads(() => mm(g, b, false, true), () => mm(a, g, true, false));
+    if (!transposeA && transposeB) return grads(() => mm(g, b, false, false), () => mm(g, a, true, false));
+    if (transposeA && !transposeB) return grads(() => mm(b, g, false, true), () => mm(a, g, false, false));
+    return grads(() => mm(b, g, true, true), () => mm(g, a, true, true));
   },
 };
 

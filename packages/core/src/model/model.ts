@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ForwardOptions } from '../nn/layer.js';
 import type { Parameter } from '../params/parameter.js';
+import type { ModelStructure } from './structure.js';
 
 /**
  * A trainable network. Models are built from `nn` layers, which create every variable with its
@@ -18,6 +19,10 @@ export interface Model {
    * seeds the pass's randomness (dropout), so training steps are reproducible.
    */
   forward(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor2D;
+  /** Layers, depths, groups and costs for policies; absent: the trainer infers it from `parameters`. */
+  readonly structure?: ModelStructure;
+  /** Lets the trainer cache a frozen prefix's output; absent: the prefix is always recomputed. */
+  readonly stages?: ModelStages;
   /** Human-readable layer listing with shapes and parameter counts. */
   summary(): string;
   dispose(): void;
@@ -29,4 +34,21 @@ export interface ModelBuildOptions {
   readonly numClasses: number;
   readonly widthMultiplier?: number;
   readonly seed: number;
+}
+
+/**
+ * The forward pass as a sequence of stages 0…n−1, so that a frozen front can be run once and its
+ * output reused (the trainer's frozen-prefix cache).
+ */
+export interface ModelStages {
+  /**
+   * Number of leading stages that hold no parameter of depth ≥ `depth` and draw no randomness
+   * (dropout): their output depends on the input alone once those parameters are frozen and
+   * BatchNorm uses its running statistics.
+   */
+  frozenPrefix(depth: number): number;
+  /** Output shape (per example) after the first `stages` stages. */
+  shapeAfter(stages: number): readonly number[];
+  /** Stages `from` (inclusive) to `to` (exclusive; Infinity: to the logits). */
+  forwardRange(x: tf.Tensor, from: number, to: number, training: boolean, options?: ForwardOptions): tf.Tensor;
 }

@@ -33,7 +33,7 @@ export function batchNorm(options: BatchNormOptions = {}): LayerSpec {
         state: [movingMean, movingVar],
         outputShape: ctx.inputShape,
         kernels: ['Mean', 'SquaredDifference', 'Sub', 'Multiply', 'Rsqrt', 'Add'],
-        apply: (x, training) => {
+        apply: (x, training, forward) => {
           const normalise = (mean: tf.Tensor, variance: tf.Tensor) =>
             tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma.variable), beta.variable);
           if (!training) return normalise(movingMean, movingVar);
@@ -42,7 +42,11 @@ export function batchNorm(options: BatchNormOptions = {}): LayerSpec {
             const { mean, variance } = tf.moments(x, axes);
             return { y: normalise(mean, variance), mean, variance };
           };
-          const { y, mean, variance } = fusedBatchNormTrain(x, gamma.variable, beta.variable, epsilon) ?? composed();
+          const needs = {
+            dx: forward?.gradientFloor === undefined || ctx.depth > forward.gradientFloor,
+            dgamma: forward?.frozen?.has(gamma.name) !== true,
+          };
+          const { y, mean, variance } = fusedBatchNormTrain(x, gamma.variable, beta.variable, epsilon, needs) ?? composed();
           // Variable assignment is not taped: the moving stats never receive gradients.
           movingMean.assign(tf.add(tf.mul(movingMean, momentum), tf.mul(mean, 1 - momentum)));
           movingVar.assign(tf.add(tf.mul(movingVar, momentum), tf.mul(variance, 1 - momentum)));

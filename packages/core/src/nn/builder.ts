@@ -46,6 +46,6 @@ export class LayerBuilder {
         return build(child, shape);
       },
     };
-    return spec.build(ctx);
+    return { ...spec.build(ctx), kind: spec.type };
   }
 }

@@ -61,6 +61,7 @@ export function conv2d(options: Conv2dOptions): LayerSpec {
         parameters: bias === undefined ? [kernel] : [kernel, bias],
         state: [],
         outputShape: [oh, ow, options.filters],
+        flops: 2 * oh * ow * options.filters * fanIn,
         kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Add', 'Sum'],
         apply: (x) => {
           // tfjs-node's Conv2D kernels accept only 'same'/'valid' ("TF Backend supports only

@@ -30,6 +30,7 @@ export function dense(options: DenseOptions): LayerSpec {
         parameters: bias === undefined ? [kernel] : [kernel, bias],
         state: [],
         outputShape: [options.units],
+        flops: 2 * fanIn * options.units,
         kernels: ['BatchMatMul', 'Transpose', 'Add', 'Sum'],
         apply: (x) => {
           const y = tf.matMul(x as tf.Tensor2D, kernel.variable as tf.Tensor2D);

@@ -29,6 +29,7 @@ export function dropout(options: DropoutOptions): LayerSpec {
         state: [],
         outputShape: ctx.inputShape,
         kernels: ['Add', 'Floor', 'RealDiv', 'Multiply'],
+        stochastic: rate > 0,
         apply: (x, training, forward) => {
           if (!training || rate === 0) return x;
           const seed =

@@ -8,6 +8,14 @@ export interface ForwardOptions {
    * run seed, so every trial of a study draws the same masks at the same step.
    */
   readonly seed?: number;
+  /**
+   * Lowest depth whose parameters this step updates: a layer at or below it needs no input
+   * gradient (the trainer computes none there; fused kernels that would compute one eagerly
+   * skip it). Omitted: every gradient may be needed.
+   */
+  readonly gradientFloor?: number;
+  /** Names of the parameters this step leaves frozen (fused kernels skip their gradients). */
+  readonly frozen?: ReadonlySet<string>;
 }
 
 /** A built layer: variables created, shapes known. */
@@ -22,6 +30,15 @@ export interface Layer {
   readonly kernels: readonly string[];
   /** The parts of a composite layer, for summaries; absent for simple layers. */
   readonly sublayers?: readonly Layer[];
+  /** The spec's `type` (`conv2d`, `dense`, …); set by the builder. */
+  readonly kind?: string;
+  /**
+   * Forward cost per example in FLOPs (2 × multiply-adds of its convolutions and matrix
+   * products); what layer-wise policies weigh a frozen front by. Absent: negligible.
+   */
+  readonly flops?: number;
+  /** True when a training-mode pass draws randomness (dropout): its output cannot be cached. */
+  readonly stochastic?: boolean;
   apply(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor;
 }
 

@@ -1,6 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ConfigError } from '../errors/errors.js';
-import type { Model } from '../model/model.js';
+import type { Model, ModelStages } from '../model/model.js';
+import { describeStructure, type ModelStructure } from '../model/structure.js';
 import type { Parameter } from '../params/parameter.js';
 import { LayerBuilder } from './builder.js';
 import type { ForwardOptions, Layer, LayerSpec } from './layer.js';
@@ -14,7 +15,7 @@ export interface SequentialOptions {
 }
 
 /** A stack of layers; the last one must output `numClasses` logits. */
-export class SequentialModel implements Model {
+export class SequentialModel implements Model, ModelStages {
   readonly name: string;
   readonly inputShape: readonly number[];
   readonly numClasses: number;
@@ -22,6 +23,8 @@ export class SequentialModel implements Model {
   readonly parameters: readonly Parameter[];
   /** Union of the kernels the layers need, for backend selection. */
   readonly requiredKernels: readonly string[];
+  readonly structure: ModelStructure;
+  readonly stages: ModelStages = this;
 
   constructor(options: SequentialOptions) {
     this.name = options.name;
@@ -41,12 +44,32 @@ export class SequentialModel implements Model {
     this.layers = layers;
     this.parameters = layers.flatMap((l) => l.parameters);
     this.requiredKernels = [...new Set(layers.flatMap((l) => l.kernels))];
+    this.structure = describeStructure(this.name, this.parameters, layers);
   }
 
   forward(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor2D {
+    return this.forwardRange(x, 0, this.layers.length, training, options) as tf.Tensor2D;
+  }
+
+  forwardRange(x: tf.Tensor, from: number, to: number, training: boolean, options?: ForwardOptions): tf.Tensor {
     let y = x;
-    for (const layer of this.layers) y = layer.apply(y, training, options);
-    return y as tf.Tensor2D;
+    for (let i = from; i < Math.min(to, this.layers.length); i++) y = this.layers[i]!.apply(y, training, options);
+    return y;
+  }
+
+  frozenPrefix(depth: number): number {
+    const stochastic = (l: Layer): boolean => l.stochastic === true || (l.sublayers ?? []).some(stochastic);
+    let n = 0;
+    while (n < this.layers.length - 1) {
+      const l = this.layers[n]!;
+      if (stochastic(l) || l.parameters.some((p) => p.depth >= depth)) break;
+      n++;
+    }
+    return n;
+  }
+
+  shapeAfter(stages: number): readonly number[] {
+    return stages === 0 ? this.inputShape : this.layers[stages - 1]!.outputShape;
   }
 
   summary(): string {

@@ -1,1 +1,2 @@
 export * from './update-plan.js';
+export * from './validate-plan.js';

@@ -11,6 +11,8 @@ export interface SkipPolicy extends TrainingListener {
   /** Human-readable description with resolved options, e.g. `wus(threshold=0.002,window=1 epoch)`. */
   readonly description: string;
   plan(ctx: TrainingContext): UpdatePlan;
+  /** Numbers worth logging per epoch (e.g. `{ 'wus.delta': 0.001 }`); read at each epoch end. */
+  signals?(): Readonly<Record<string, number>>;
 }
 
 /** Forwards every event to `inner` policies: the base of wrapper policies. */
@@ -19,6 +21,10 @@ export abstract class PolicyWrapper implements SkipPolicy {
   constructor(protected readonly inner: readonly SkipPolicy[]) {}
 
   abstract plan(ctx: TrainingContext): UpdatePlan;
+
+  signals(): Readonly<Record<string, number>> {
+    return Object.assign({}, ...this.inner.map((p) => p.signals?.() ?? {})) as Record<string, number>;
+  }
 
   async onTrainBegin(ctx: TrainingContext): Promise<void> {
     for (const p of this.inner) await p.onTrainBegin?.(ctx);

@@ -9,6 +9,7 @@ export function arraySplit(images: Float32Array, labels: Int32Array, sampleShape
   return {
     count,
     sampleShape,
+    deterministic: true,
     *batches(o: BatchOptions): Iterable<Batch> {
       const order = o.shuffleSeed === undefined ? undefined : permutation(count, o.shuffleSeed);
       for (let start = 0; start < count; start += o.batchSize) {
@@ -16,12 +17,14 @@ export function arraySplit(images: Float32Array, labels: Int32Array, sampleShape
         if (n < o.batchSize && o.dropRemainder === true) return;
         const x = new Float32Array(n * size);
         const y = new Int32Array(n);
+        const indices = new Uint32Array(n);
         for (let i = 0; i < n; i++) {
           const src = order === undefined ? start + i : order[start + i]!;
+          indices[i] = src;
           x.set(images.subarray(src * size, (src + 1) * size), i * size);
           y[i] = labels[src]!;
         }
-        yield { x: tf.tensor(x, [n, ...sampleShape]), y: tf.tensor1d(y, 'int32'), size: n };
+        yield { x: tf.tensor(x, [n, ...sampleShape]), y: tf.tensor1d(y, 'int32'), size: n, indices };
       }
     },
   };

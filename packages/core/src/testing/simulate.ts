@@ -12,6 +12,7 @@ import {
   type EpochRecord,
   type EvaluationRecord,
   type LrScheduler,
+  type ModelStructure,
   type Metrics,
   type SkipPolicy,
   type StepRecord,
@@ -31,6 +32,10 @@ export interface SimulateOptions {
   /** Also drive this scheduler and record its factor before every step. */
   readonly scheduler?: LrScheduler;
   readonly baseLr?: number;
+  /** Model structure in the context (default `fakeStructure()`). */
+  readonly model?: ModelStructure;
+  /** Scripted per-layer weight change of an epoch's evaluation (default none). */
+  readonly layerChange?: (epoch: number) => Record<string, number>;
 }
 
 export interface SimulatedStep {
@@ -59,6 +64,26 @@ export interface Simulation {
   readonly pattern: string;
 }
 
+/**
+ * A small model's structure for policy tests: three convolutions (FLOPs 40, 30, 20 per example)
+ * and a dense classifier (10), depths 0–3.
+ */
+export function fakeStructure(): ModelStructure {
+  const layer = (name: string, kind: string, depth: number, flops: number) => ({
+    name,
+    kind,
+    depth,
+    flops,
+    groups: ['weight', 'bias'] as const,
+    parameters: [
+      { name: `${name}/kernel`, group: 'weight' as const, shape: [10, 10], size: 100 },
+      { name: `${name}/bias`, group: 'bias' as const, shape: [10], size: 10 },
+    ],
+  });
+  const layers = [layer('conv2d_1', 'conv2d', 0, 40), layer('conv2d_2', 'conv2d', 1, 30), layer('conv2d_3', 'conv2d', 2, 20), layer('dense_1', 'dense', 3, 10)];
+  return { name: 'fake', layers, flops: 100 };
+}
+
 export function fakeContext(overrides: Partial<TrainingContext> = {}): TrainingContext {
   return {
     epochs: 10,
@@ -72,6 +97,7 @@ export function fakeContext(overrides: Partial<TrainingContext> = {}): TrainingC
     scheduleFactor: 1,
     history: [],
     evaluations: [],
+    model: fakeStructure(),
     parameterCounts: { weight: 1000, bias: 10, 'norm-scale': 0, 'norm-shift': 0 },
     ...overrides,
   };
@@ -90,7 +116,7 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
   const evaluations: EvaluationRecord[] = [];
   const allSteps: SimulatedStep[] = [];
   const simEpochs: SimulatedEpoch[] = [];
-  let ctx = fakeContext({ epochs, stepsPerEpoch, baseLr });
+  let ctx = fakeContext({ epochs, stepsPerEpoch, baseLr, ...(opts.model === undefined ? {} : { model: opts.model }) });
   const at = (patch: Partial<TrainingContext>): TrainingContext =>
     (ctx = { ...ctx, ...patch, history: [...history], evaluations: [...evaluations] });
 
@@ -114,7 +140,7 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
     }
     const skippedSteps = steps.filter((s) => s.skippedWeights).length;
     const accuracy = accuracies[Math.min(epoch, accuracies.length - 1)] ?? 0;
-    const evaluation: EvaluationRecord = { epoch, metrics: metricsOf(epoch, accuracy), fullyUpdated: skippedSteps === 0 };
+    const evaluation: EvaluationRecord = { epoch, metrics: metricsOf(epoch, accuracy), fullyUpdated: skippedSteps === 0, layerChange: opts.layerChange?.(epoch) ?? {} };
     for (const l of listeners) await l.onEvaluation?.(at({}), evaluation);
     evaluations.push(evaluation);
     const last = steps[steps.length - 1];
@@ -124,6 +150,9 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
       skippedSteps,
       lr: last === undefined ? baseLr : baseLr * last.scheduleFactor,
       trainTimeMs: 0,
+      compute: { forward: 0, dX: 0, dW: 0 },
+      plans: {},
+      signals: { ...policy.signals?.() },
       epochTimeMs: 0,
     };
     for (const l of listeners) await l.onEpochEnd?.(at({}), record);
@@ -138,7 +167,7 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
   }
   const result = { totalSteps: step, skippedSteps: allSteps.filter((s) => s.skippedWeights).length };
   for (const l of listeners)
-    await l.onTrainEnd?.(at({}), { epochs: history, test: undefined, wallTimeMs: 0, trainTimeMs: 0, stoppedEarly: false, ...result });
+    await l.onTrainEnd?.(at({}), { epochs: history, test: undefined, wallTimeMs: 0, trainTimeMs: 0, compute: { forward: 0, dX: 0, dW: 0 }, stoppedEarly: false, ...result });
 
   const pattern = simEpochs
     .map((e) => (e.skippedSteps === 0 ? 'F' : e.skippedSteps === e.steps.length ? 'S' : 'M'))

@@ -1,19 +1,27 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, TrainingListener } from '../callbacks/callback.js';
 import { ListenerList } from '../callbacks/callback.js';
-import type { LabeledSplit, DatasetBundle } from '../data/dataset.js';
+import type { Batch, DatasetBundle, LabeledSplit } from '../data/dataset.js';
 import { ConfigError, TrainingError } from '../errors/errors.js';
 import type { TrainingContext } from '../events/context.js';
-import type { EpochRecord, EvaluationRecord, Metrics, StepRecord, TrainResult } from '../events/records.js';
+import type { ComputeRecord, EpochRecord, EvaluationRecord, Metrics, StepRecord, TrainResult } from '../events/records.js';
+import { setFlopPhase, takeFlops } from '../kernels/flop-counter.js';
 import { correctCount, softmaxCrossEntropy } from '../loss/cross-entropy.js';
 import type { Model } from '../model/model.js';
+import { describeStructure, type ModelStructure } from '../model/structure.js';
 import type { ForwardOptions } from '../nn/layer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { countByGroup, type Parameter, type ParameterGroup } from '../params/parameter.js';
-import { lrScaleOf, skipsWeights, type UpdatePlan } from '../plan/update-plan.js';
+import { describePlan, lrScaleOf, planKey, skipsWeights, updates, type UpdatePlan } from '../plan/update-plan.js';
+import { validatePlan } from '../plan/validate-plan.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import { deriveSeed } from '../random/random.js';
 import type { LrScheduler } from '../schedule/lr-scheduler.js';
+import { LayerChangeTracker } from './layer-change.js';
+import { PrefixCache } from './prefix-cache.js';
+
+/** Default budget of the frozen-prefix cache: 1 GiB of host memory. */
+export const DEFAULT_PREFIX_CACHE_BYTES = 1024 ** 3;
 
 export interface TrainerOptions {
   readonly model: Model;
@@ -30,6 +38,8 @@ export interface TrainerOptions {
   readonly seed: number;
   /** Batch size of evaluation passes (no gradients, so larger is cheaper). */
   readonly evalBatchSize?: number;
+  /** Most bytes the frozen-prefix cache may hold (default 1 GiB; 0 disables it). */
+  readonly prefixCacheBytes?: number;
 }
 
 /** Result of one step before it is read back: tensors stay on the device until epoch end. */
@@ -38,9 +48,22 @@ type StepOutput = {
   readonly correct: tf.Scalar;
 };
 
+/** What a distinct plan resolves to on this model, computed once per plan. */
+interface ResolvedPlan {
+  readonly params: Parameter[];
+  readonly vars: tf.Variable[];
+  readonly lrScales: number[];
+  readonly description: string;
+  readonly skipsWeights: boolean;
+  readonly forward: ForwardOptions;
+  /** Leading stages frozen and cacheable (0: none). */
+  readonly prefixStages: number;
+}
+
 /**
  * The training loop. Deliberately short: what to update (policy), how fast (scheduler) and what
- * to record (callbacks) are decided by listeners on one event stream.
+ * to record (callbacks) are decided by listeners on one event stream. `fit` runs it whole;
+ * `begin`, `trainEpoch` and `end` let a comparison interleave several trainers epoch by epoch.
  */
 export class Trainer {
   private readonly o: TrainerOptions;
@@ -48,17 +71,25 @@ export class Trainer {
   private readonly history: EpochRecord[] = [];
   private readonly evaluations: EvaluationRecord[] = [];
   private readonly stepsPerEpoch: number;
-  private readonly varListCache = new Map<string, { params: Parameter[]; vars: tf.Variable[] }>();
+  private readonly plans = new Map<string, ResolvedPlan>();
   private readonly parameterCounts: Record<ParameterGroup, number>;
+  private readonly structure: ModelStructure;
+  private readonly cache: PrefixCache;
+  private readonly layerChange: LayerChangeTracker;
   private epoch = -1;
   private step = 0;
   private stepInEpoch = 0;
   private scheduleFactor = 1;
+  private startedAt = 0;
+  private trainTimeMs = 0;
+  private stopped = false;
 
   constructor(options: TrainerOptions) {
     if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new ConfigError(`epochs must be a positive integer, got ${options.epochs}`);
     if (!Number.isInteger(options.batchSize) || options.batchSize < 1) throw new ConfigError(`batch size must be a positive integer, got ${options.batchSize}`);
     if (!(options.lr > 0) || !Number.isFinite(options.lr)) throw new ConfigError(`learning rate must be a positive number, got ${options.lr}`);
+    const budget = options.prefixCacheBytes ?? DEFAULT_PREFIX_CACHE_BYTES;
+    if (!(Number.isFinite(budget) && budget >= 0)) throw new ConfigError(`prefix cache budget must be a size in bytes ≥ 0, got ${budget}`);
     this.stepsPerEpoch = Math.floor(options.data.train.count / options.batchSize);
     if (this.stepsPerEpoch < 1) {
       throw new ConfigError(`batch size ${options.batchSize} exceeds the ${options.data.train.count} training samples`);
@@ -69,6 +100,9 @@ export class Trainer {
     listeners.push(...(options.callbacks ?? []));
     this.listeners = new ListenerList(listeners);
     this.parameterCounts = countByGroup(options.model.parameters);
+    this.structure = options.model.structure ?? describeStructure(options.model.name, options.model.parameters);
+    this.cache = new PrefixCache(budget);
+    this.layerChange = new LayerChangeTracker(options.model.parameters);
   }
 
   /** The read-only snapshot handed to listeners. */
@@ -85,33 +119,52 @@ export class Trainer {
       scheduleFactor: this.scheduleFactor,
       history: this.history,
       evaluations: this.evaluations,
+      model: this.structure,
       parameterCounts: this.parameterCounts,
     };
   }
 
   async fit(): Promise<TrainResult> {
-    const start = performance.now();
-    let trainTimeMs = 0;
-    let stoppedEarly = false;
+    await this.begin();
+    while (!this.done) await this.trainEpoch();
+    return this.end();
+  }
+
+  /** True once every epoch ran or a callback asked to stop. */
+  get done(): boolean {
+    return this.stopped || this.epoch >= this.o.epochs - 1;
+  }
+
+  async begin(): Promise<void> {
+    this.startedAt = performance.now();
+    this.layerChange.reset();
     await this.listeners.emit('onTrainBegin', this.context());
-    for (this.epoch = 0; this.epoch < this.o.epochs; this.epoch++) {
-      const record = await this.runEpoch();
-      trainTimeMs += record.trainTimeMs;
-      if ((this.o.callbacks ?? []).some((c) => c.shouldStop?.() === true)) {
-        stoppedEarly = this.epoch < this.o.epochs - 1;
-        break;
-      }
-    }
+  }
+
+  /** Runs the next epoch (training steps, evaluation, events) and returns its record. */
+  async trainEpoch(): Promise<EpochRecord> {
+    this.epoch++;
+    const record = await this.runEpoch();
+    this.trainTimeMs += record.trainTimeMs;
+    if ((this.o.callbacks ?? []).some((c) => c.shouldStop?.() === true)) this.stopped = true;
+    return record;
+  }
+
+  async end(): Promise<TrainResult> {
     const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test);
+    const sum = (f: (c: ComputeRecord) => number) => this.history.reduce((s, e) => s + f(e.compute), 0);
     const result: TrainResult = {
       epochs: this.history,
       test,
       totalSteps: this.history.reduce((s, e) => s + e.steps, 0),
       skippedSteps: this.history.reduce((s, e) => s + e.skippedSteps, 0),
-      wallTimeMs: performance.now() - start,
-      trainTimeMs,
-      stoppedEarly,
+      wallTimeMs: performance.now() - this.startedAt,
+      trainTimeMs: this.trainTimeMs,
+      compute: { forward: sum((c) => c.forward), dX: sum((c) => c.dX), dW: sum((c) => c.dW) },
+      stoppedEarly: this.stopped && this.epoch < this.o.epochs - 1,
     };
+    this.cache.invalidate();
+    this.layerChange.dispose();
     await this.listeners.emit('onTrainEnd', this.context(), result);
     return result;
   }
@@ -125,32 +178,38 @@ export class Trainer {
     let seen = 0;
     let skipped = 0;
     let lastLr = this.o.lr;
+    const plans: Record<string, number> = {};
     const batches = this.o.data.train.batches({
       batchSize: this.o.batchSize,
       shuffleSeed: deriveSeed(this.o.seed, 'data-order', this.epoch),
       dropRemainder: true,
     });
+    takeFlops();
     for (const batch of batches) {
       const ctx = this.context();
       this.scheduleFactor = this.o.scheduler?.factor(ctx) ?? 1;
       const plan = this.o.policy.plan(this.context());
-      const out = this.trainStep(batch.x, batch.y, plan);
+      const resolved = this.resolve(plan);
+      const out = this.runStep(batch, plan, resolved);
       batch.x.dispose();
       batch.y.dispose();
       [lossSum, correct] = this.accumulate(lossSum, correct, out);
       seen += batch.size;
-      const skippedWeights = skipsWeights(plan);
-      if (skippedWeights) skipped++;
-      const lr = this.o.lr * this.scheduleFactor * lrScaleOf(plan, skippedWeights ? plan.groups[0]! : 'weight');
+      if (resolved.skipsWeights) skipped++;
+      plans[resolved.description] = (plans[resolved.description] ?? 0) + 1;
+      const lr = this.o.lr * this.scheduleFactor * lrScaleOf(plan, resolved.skipsWeights ? plan.groups[0] ?? 'weight' : 'weight');
       lastLr = lr;
-      const step: StepRecord = { epoch: this.epoch, step: this.step, stepInEpoch: this.stepInEpoch, skippedWeights, lr };
+      const step: StepRecord = { epoch: this.epoch, step: this.step, stepInEpoch: this.stepInEpoch, skippedWeights: resolved.skipsWeights, lr };
       this.listeners.emitStepEnd(this.context(), step);
       this.step++;
       this.stepInEpoch++;
     }
-    const trainTimeMs = performance.now() - epochStart;
+    // The steps' time ends when their results are on the host: on asynchronous backends
+    // (tfjs-node-gpu) the loop above only queues work.
     const trainLoss = (await lossSum.data())[0]! / seen;
     const trainAcc = (await correct.data())[0]! / seen;
+    const trainTimeMs = performance.now() - epochStart;
+    const compute = takeFlops();
     lossSum.dispose();
     correct.dispose();
     if (!Number.isFinite(trainLoss)) {
@@ -162,7 +221,7 @@ export class Trainer {
       metrics['val_loss'] = val['loss']!;
       metrics['val_accuracy'] = val['accuracy']!;
     }
-    const evaluation: EvaluationRecord = { epoch: this.epoch, metrics, fullyUpdated: skipped === 0 };
+    const evaluation: EvaluationRecord = { epoch: this.epoch, metrics, fullyUpdated: skipped === 0, layerChange: this.layerChange.measure() };
     this.evaluations.push(evaluation);
     await this.listeners.emit('onEvaluation', this.context(), evaluation);
     const record: EpochRecord = {
@@ -171,6 +230,9 @@ export class Trainer {
       skippedSteps: skipped,
       lr: lastLr,
       trainTimeMs,
+      compute,
+      plans,
+      signals: { ...this.o.policy.signals?.() },
       epochTimeMs: performance.now() - epochStart,
     };
     this.history.push(record);
@@ -184,36 +246,93 @@ export class Trainer {
     return next;
   }
 
-  /** Parameters and variables a plan updates, cached per distinct group set. */
-  private varList(plan: UpdatePlan): { params: Parameter[]; vars: tf.Variable[] } {
-    const key = [...plan.groups].sort().join(',');
-    let entry = this.varListCache.get(key);
-    if (entry === undefined) {
-      const params = this.o.model.parameters.filter((p) => plan.groups.includes(p.group));
-      entry = { params, vars: params.map((p) => p.variable) };
-      this.varListCache.set(key, entry);
-    }
+  /**
+   * What a plan means on this model, resolved and validated the first time it appears: a plan
+   * naming an unknown group, layer or depth fails here, naming the policy.
+   */
+  private resolve(plan: UpdatePlan): ResolvedPlan {
+    if (plan === null || typeof plan !== 'object') validatePlan(plan, this.structure, this.o.policy.description);
+    const key = planKey(plan);
+    let entry = this.plans.get(key);
+    if (entry !== undefined) return entry;
+    validatePlan(plan, this.structure, this.o.policy.description);
+    const params = this.o.model.parameters.filter((p) => updates(plan, p));
+    const frozen = new Set(this.o.model.parameters.filter((p) => !params.includes(p)).map((p) => p.name));
+    const minDepth = Math.min(...params.map((p) => p.depth));
+    const stages = this.o.model.stages;
+    const split = this.o.data.train;
+    const prefix = stages === undefined || !Number.isFinite(minDepth) || minDepth === 0 || split.deterministic !== true ? 0 : stages.frozenPrefix(minDepth);
+    entry = {
+      params,
+      vars: params.map((p) => p.variable),
+      lrScales: params.map((p) => lrScaleOf(plan, p.group, p.layer)),
+      description: describePlan(plan),
+      skipsWeights: skipsWeights(plan) || this.o.model.parameters.some((p) => p.group === 'weight' && frozen.has(p.name)),
+      forward: { gradientFloor: Number.isFinite(minDepth) ? minDepth : Number.POSITIVE_INFINITY, frozen },
+      prefixStages: prefix > 0 && stages !== undefined && this.cache.fits(stages, prefix, split.count) ? prefix : 0,
+    };
+    this.plans.set(key, entry);
     return entry;
+  }
+
+  /** Checks a plan as the trainer would when it first sees it (for pre-flight checks). */
+  checkPlan(plan: UpdatePlan): void {
+    this.resolve(plan);
+  }
+
+  private runStep(batch: Batch, plan: UpdatePlan, r: ResolvedPlan): StepOutput {
+    // A step that updates a parameter inside the cached prefix (or caches another extent)
+    // makes every stored output stale.
+    if (this.cache.cachedStages > 0 && r.prefixStages !== this.cache.cachedStages) this.cache.invalidate();
+    if (r.prefixStages > 0 && batch.indices !== undefined) {
+      setFlopPhase('forward');
+      const h = this.cache.prefixOutput(this.o.model.stages!, r.prefixStages, batch.x, batch.indices, this.o.data.train.count);
+      setFlopPhase('off');
+      try {
+        return this.trainStep(h, batch.y, plan, r.prefixStages);
+      } finally {
+        h.dispose();
+      }
+    }
+    return this.trainStep(batch.x, batch.y, plan);
   }
 
   /**
    * One step. Gradients are requested for the plan's variables only, so tfjs backpropagates
-   * only along paths reaching them: a bias-only step runs no weight-gradient kernel.
+   * only along paths reaching them: a frozen parameter's gradient never runs, and no input
+   * gradient runs below the lowest updated parameter. `fromStage` > 0: `x` is the output of
+   * that many (frozen, cached) stages.
    */
-  trainStep(x: tf.Tensor, y: tf.Tensor1D, plan: UpdatePlan): StepOutput {
-    const { params, vars } = this.varList(plan);
-    if (vars.length === 0) return tf.tidy(() => this.forwardOnly(x, y));
-    return tf.tidy(() => {
-      let correct: tf.Scalar | undefined;
-      const { value, grads } = tf.variableGrads(() => {
-        const logits = this.o.model.forward(x, true, this.forwardOptions());
-        correct = tf.keep(correctCount(logits, y));
-        return softmaxCrossEntropy(logits, y);
-      }, vars);
-      const base = this.o.lr * this.scheduleFactor;
-      this.o.optimizer.apply(params.map((param) => ({ param, grad: grads[param.variable.name]!, lr: base * lrScaleOf(plan, param.group) })));
-      return { lossSum: tf.mul(value, y.shape[0]) as tf.Scalar, correct: correct! };
-    });
+  trainStep(x: tf.Tensor, y: tf.Tensor1D, plan: UpdatePlan, fromStage = 0): StepOutput {
+    const r = this.resolve(plan);
+    const forward = { ...this.forwardOptions(), ...r.forward };
+    const logitsOf = () =>
+      fromStage === 0 ? this.o.model.forward(x, true, forward) : (this.o.model.stages!.forwardRange(x, fromStage, Number.POSITIVE_INFINITY, true, forward) as tf.Tensor2D);
+    try {
+      setFlopPhase('forward');
+      if (r.vars.length === 0) {
+        return tf.tidy(() => {
+          const logits = logitsOf();
+          return { lossSum: tf.mul(softmaxCrossEntropy(logits, y), y.shape[0]) as tf.Scalar, correct: correctCount(logits, y) };
+        });
+      }
+      return tf.tidy(() => {
+        let correct: tf.Scalar | undefined;
+        const { value, grads } = tf.variableGrads(() => {
+          const logits = logitsOf();
+          correct = tf.keep(correctCount(logits, y));
+          const loss = softmaxCrossEntropy(logits, y);
+          setFlopPhase('backward');
+          return loss;
+        }, r.vars);
+        setFlopPhase('off');
+        const base = this.o.lr * this.scheduleFactor;
+        this.o.optimizer.apply(r.params.map((param, i) => ({ param, grad: grads[param.variable.name]!, lr: base * r.lrScales[i]! })));
+        return { lossSum: tf.mul(value, y.shape[0]) as tf.Scalar, correct: correct! };
+      });
+    } finally {
+      setFlopPhase('off');
+    }
   }
 
   /**
@@ -222,11 +341,6 @@ export class Trainer {
    */
   private forwardOptions(): ForwardOptions {
     return { seed: deriveSeed(this.o.seed, 'forward', this.step) };
-  }
-
-  private forwardOnly(x: tf.Tensor, y: tf.Tensor1D): StepOutput {
-    const logits = this.o.model.forward(x, true, this.forwardOptions());
-    return { lossSum: tf.mul(softmaxCrossEntropy(logits, y), y.shape[0]) as tf.Scalar, correct: correctCount(logits, y) };
   }
 
   /** Loss and accuracy over a split, inference mode. */

@@ -49,7 +49,11 @@ export class ByteImageSplit implements LabeledSplit {
       throw new RangeError(`ByteImageSplit: ${images.pixels.length} bytes do not make ${images.labels.length} samples of [${h}, ${w}, ${c}]`);
     }
     this.tables = normalizationTables(normalization.mean, normalization.std);
+    this.deterministic = augmentation === undefined;
   }
+
+  /** Without augmentation a sample is the same on every pass (the frozen-prefix cache may keep it). */
+  readonly deterministic: boolean;
 
   /** Class labels of the split, in stored order. */
   labels(): Int32Array {
@@ -70,13 +74,15 @@ export class ByteImageSplit implements LabeledSplit {
       const rng = this.augmentation === undefined ? undefined : createRng(deriveSeed(augmentSeed, 'batch', b));
       const x = new Float32Array(size * s);
       const y = new Int32Array(size);
+      const positions = new Uint32Array(size);
       for (let k = 0; k < size; k++) {
-        const i = this.indices[order === undefined ? start + k : order[start + k]!]!;
+        positions[k] = order === undefined ? start + k : order[start + k]!;
+        const i = this.indices[positions[k]!]!;
         const t = rng === undefined ? undefined : drawTransform(this.augmentation!, rng);
         writeSample(x, k * s, this.images.pixels, i * s, this.images.shape, this.tables, t);
         y[k] = this.images.labels[i]!;
       }
-      yield { x: tf.tensor(x, [size, ...this.sampleShape], 'float32'), y: tf.tensor1d(y, 'int32'), size };
+      yield { x: tf.tensor(x, [size, ...this.sampleShape], 'float32'), y: tf.tensor1d(y, 'int32'), size, indices: positions };
     }
   }
 }

@@ -8,6 +8,8 @@ import { type Batch, type BatchOptions, ConfigError, type LabeledSplit, permutat
  */
 export class MemorySplit implements LabeledSplit {
   readonly count: number;
+  /** Stored samples, no augmentation: a sample is the same on every pass. */
+  readonly deterministic = true;
   readonly sampleShape: readonly number[];
   private readonly sampleSize: number;
 
@@ -44,6 +46,7 @@ export class MemorySplit implements LabeledSplit {
         x: tf.tensor(x, [size, ...this.sampleShape], 'float32'),
         y: tf.tensor1d(y, 'int32'),
         size,
+        indices: order === undefined ? Uint32Array.from({ length: size }, (_, k) => start + k) : order.slice(start, start + size),
       };
     }
   }

@@ -20,6 +20,9 @@ export const BATCH_NORM_MAX_CHANNELS = 2048;
 
 interface BatchNormAttrs {
   readonly epsilon: number;
+  /** Set on the forward call only, read by its gradient: which gradients the step needs. */
+  readonly needDx?: boolean;
+  readonly needDGamma?: boolean;
 }
 
 const rowsAndChannels = (x: tf.TensorInfo): [number, number] => {
@@ -54,9 +57,15 @@ export const batchNormTrainGradKernel = (backendName: string): tf.KernelConfig =
 });
 
 /**
- * The gradient runs the backward kernel once for all three inputs (its two sums are needed for
- * dx anyway). Computed eagerly: tfjs calls each input's thunk in its own tidy scope, which would
- * dispose the other outputs; those not used are freed with the backward pass's scope.
+ * Where the step needs dx, the gradient runs the backward kernel once for all three inputs:
+ * dγ = Σ dy·x̂ and dβ = Σ dy are terms of dx itself, so they cost nothing extra. Computed
+ * eagerly: tfjs calls each input's thunk in its own tidy scope, which would dispose the other
+ * outputs; those not used are freed with the backward pass's scope.
+ *
+ * Where no dx is needed (nothing below is updated: truncated backprop) only dβ is reduced, and
+ * dγ only when γ is not frozen — one or two passes over dy instead of the kernel's two passes
+ * over dy and x plus the write of dx. Should tfjs ask for a gradient the flags said it would
+ * not, the thunk computes it all the same: the flags save work, never correctness.
  */
 export const batchNormTrainGradConfig: tf.GradConfig = {
   kernelName: BATCH_NORM_TRAIN,
@@ -65,8 +74,15 @@ export const batchNormTrainGradConfig: tf.GradConfig = {
   gradFunc: (dys, saved, attrs) => {
     const [x, gamma, mean, variance] = saved as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
     const dy = (dys as tf.Tensor[])[0]!;
-    const [dx, dgamma, dbeta] = tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x, mean, variance, gamma }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor[];
-    return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
+    const { epsilon, needDx, needDGamma } = attrs as unknown as BatchNormAttrs;
+    const full = () => tf.engine().runKernel(BATCH_NORM_TRAIN_GRAD, { dy, x, mean, variance, gamma }, { epsilon }) as tf.Tensor[];
+    if (needDx !== false) {
+      const [dx, dgamma, dbeta] = full();
+      return { x: () => dx!, gamma: () => dgamma!, beta: () => dbeta! };
+    }
+    const axes = x.shape.slice(0, -1).map((_, i) => i);
+    const dgamma = () => tf.sum(tf.mul(dy, tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon)))), axes);
+    return { x: () => full()[0]!, gamma: needDGamma === false ? () => full()[1]! : dgamma, beta: () => tf.sum(dy, axes) };
   },
 };
 
@@ -79,10 +95,11 @@ export function fusedBatchNormTrain(
   gamma: tf.Tensor,
   beta: tf.Tensor,
   epsilon: number,
+  needs: { readonly dx: boolean; readonly dgamma: boolean } = { dx: true, dgamma: true },
 ): { y: tf.Tensor; mean: tf.Tensor; variance: tf.Tensor } | undefined {
   const channels = x.shape[x.shape.length - 1] ?? 0;
   if (x.dtype !== 'float32' || channels < 1 || channels > BATCH_NORM_MAX_CHANNELS || x.size === 0) return undefined;
   if (tf.getKernel(BATCH_NORM_TRAIN, tf.getBackend()) === undefined) return undefined;
-  const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon }) as tf.Tensor[];
+  const [y, mean, variance] = tf.engine().runKernel(BATCH_NORM_TRAIN, { x, gamma, beta }, { epsilon, needDx: needs.dx, needDGamma: needs.dgamma }) as tf.Tensor[];
   return { y: y!, mean: mean!, variance: variance! };
 }

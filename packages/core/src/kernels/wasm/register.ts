@@ -100,6 +100,11 @@ export function unregisterWusKernels(backends: readonly string[] = WUS_KERNEL_BA
   }
 }
 
+/** A wrapper around one of our kernel functions counts as ours (the FLOP counter wraps them). */
+export function inheritOurs(wrapper: tf.KernelFunc, original: tf.KernelFunc): void {
+  if (ours.has(original)) ours.add(wrapper);
+}
+
 /** Whether `kernel` on `backend` is currently one of ours. */
 export function isWusKernel(kernel: string, backend: string): boolean {
   const k = tf.getKernel(kernel, backend);

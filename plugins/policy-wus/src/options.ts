@@ -41,6 +41,28 @@ export const wusOptionsSchema = z
       .min(1)
       .default(1)
       .describe('fully-updated epochs required after a window before Δ may trigger again (cooldown)'),
+    scope: z
+      .enum(['biases', 'front'])
+      .default('biases')
+      .describe(
+        'what a window skips — biases: every weight frozen, biases and BN shifts train (the paper); front: the front layers holding frontShare of the forward cost frozen entirely (no dX, cacheable), the rest as "rest" says',
+      ),
+    frontShare: z
+      .number()
+      .gt(0)
+      .max(1)
+      .default(0.5)
+      .describe('scope "front": most share of the forward FLOPs the frozen front may hold'),
+    rest: z
+      .enum(['full', 'biases'])
+      .default('full')
+      .describe('scope "front": layers above the front train fully (full) or bias-only (biases)'),
+    windowRule: z
+      .enum(['fixed', 'plateau'])
+      .default('fixed')
+      .describe(
+        'fixed: a window lasts its length and at least minFullEpochs full epochs follow (the paper; skips at most half the epochs); plateau: at the end of each window Δ is re-measured on its own evaluation and the window goes on while Δ < τ',
+      ),
     maxConsecutiveWindows: z
       .number()
       .int()
@@ -57,6 +79,8 @@ export type WusOptionsInput = z.input<typeof wusOptionsSchema>;
 
 export type WindowLength = { readonly unit: 'epochs' | 'steps'; readonly length: number };
 
+export type WusScope = { readonly kind: 'biases' } | { readonly kind: 'front'; readonly share: number; readonly rest: 'full' | 'biases' };
+
 /** Options after defaults, with the window length resolved to one value. */
 export interface WusOptions {
   readonly monitor: string;
@@ -65,6 +89,8 @@ export interface WusOptions {
   readonly warmupEpochs: number;
   readonly window: WindowLength;
   readonly minFullEpochs: number;
+  readonly scope: WusScope;
+  readonly windowRule: 'fixed' | 'plateau';
   /** Infinity when unbounded. */
   readonly maxConsecutiveWindows: number;
 }
@@ -80,6 +106,8 @@ export function resolveWusOptions(parsed: z.output<typeof wusOptionsSchema>): Wu
         ? { unit: 'steps', length: parsed.windowSteps }
         : { unit: 'epochs', length: parsed.windowEpochs ?? 1 },
     minFullEpochs: parsed.minFullEpochs,
+    scope: parsed.scope === 'biases' ? { kind: 'biases' } : { kind: 'front', share: parsed.frontShare, rest: parsed.rest },
+    windowRule: parsed.windowRule,
     maxConsecutiveWindows: parsed.maxConsecutiveWindows ?? Number.POSITIVE_INFINITY,
   };
 }
@@ -87,8 +115,9 @@ export function resolveWusOptions(parsed: z.output<typeof wusOptionsSchema>): Wu
 export function describeWus(o: WusOptions): string {
   const window = `${o.window.length} ${o.window.unit === 'epochs' ? 'epoch' : 'step'}${o.window.length === 1 ? '' : 's'}`;
   const max = Number.isFinite(o.maxConsecutiveWindows) ? String(o.maxConsecutiveWindows) : 'unbounded';
+  const scope = o.scope.kind === 'biases' ? 'biases' : `front(share=${o.scope.share},rest=${o.scope.rest})`;
   return (
     `wus(monitor=${o.monitor},threshold=${o.threshold},mode=${o.mode},warmupEpochs=${o.warmupEpochs},` +
-    `window=${window},minFullEpochs=${o.minFullEpochs},maxConsecutiveWindows=${max})`
+    `window=${window},minFullEpochs=${o.minFullEpochs},maxConsecutiveWindows=${max},scope=${scope},windowRule=${o.windowRule})`
   );
 }

@@ -26,8 +26,9 @@ describe('wus', () => {
 
   it('describes itself with the resolved options', () => {
     expect(wus().description).toBe(
-      'wus(monitor=val_accuracy,threshold=0.002,mode=absolute,warmupEpochs=1,window=1 epoch,minFullEpochs=1,maxConsecutiveWindows=unbounded)',
+      'wus(monitor=val_accuracy,threshold=0.002,mode=absolute,warmupEpochs=1,window=1 epoch,minFullEpochs=1,maxConsecutiveWindows=unbounded,scope=biases,windowRule=fixed)',
     );
+    expect(wus({ scope: 'front', frontShare: 0.7 }).description).toContain('scope=front(share=0.7,rest=full)');
     expect(wus({ windowSteps: 50, maxConsecutiveWindows: 3 }).description).toContain('window=50 steps');
   });
 
@@ -35,6 +36,43 @@ describe('wus', () => {
     const sim = await run(wus(), plateau(9));
     expect(sim.pattern).toBe('FFSFSFSFS');
     expect(windows(sim)).toEqual(['2:0/1', '4:1/2', '6:2/3', '8:3/4']);
+  });
+
+  it("windowRule 'plateau': a window goes on while Δ, re-measured at its end, stays below τ", async () => {
+    // Flat: one window that never ends, each epoch a new index with a growing streak.
+    const flat = await run(wus({ windowRule: 'plateau' }), plateau(7));
+    expect(flat.pattern).toBe('FFSSSSS');
+    expect(windows(flat)).toEqual(['2:0/1', '3:1/2', '4:2/3', '5:3/4', '6:4/5']);
+    // Δ at the end of epoch 4 (window) vs epoch 3 is .01 ≥ τ: the plateau ends, a full epoch
+    // follows (cooldown), and Δ between full evaluations opens the next one.
+    const moving = await run(wus({ windowRule: 'plateau' }), [0.5, 0.5, 0.5, 0.5, 0.51, 0.51, 0.51, 0.51]);
+    expect(moving.pattern).toBe('FFSSSFFS');
+    // maxConsecutiveWindows bounds a plateau window as it bounds streaks.
+    expect((await run(wus({ windowRule: 'plateau', maxConsecutiveWindows: 2 }), plateau(7))).pattern).toBe('FFSSFFS');
+  });
+
+  it("scope 'front' freezes the front layers within frontShare of the forward cost, entirely", async () => {
+    // fakeStructure: layer costs 40, 30, 20, 10 of 100.
+    const sim = await run(wus({ scope: 'front', frontShare: 0.75 }), plateau(3));
+    const plan = sim.epochs[2]!.steps[0]!.plan;
+    expect(plan).toEqual({ groups: FULL_UPDATE.groups, freezeBelowDepth: 2, window: { index: 0, streak: 1 } });
+    const biases = await run(wus({ scope: 'front', frontShare: 0.9, rest: 'biases' }), plateau(3));
+    expect(biases.epochs[2]!.steps[0]!.plan).toMatchObject({ groups: ['bias', 'norm-shift'], freezeBelowDepth: 3 });
+    // The paper's scope: bias-only everywhere.
+    expect((await run(wus(), plateau(3))).epochs[2]!.steps[0]!.plan).toEqual({ groups: ['bias', 'norm-shift'], window: { index: 0, streak: 1 } });
+  });
+
+  it("scope 'front' that freezes nothing or everything is a clear error at train begin", async () => {
+    await expect(run(wus({ scope: 'front', frontShare: 0.3 }), plateau(3))).rejects.toThrow(
+      /wus: scope "front" with frontShare=0.3 freezes no layer of fake: its first layer alone is 40.0 % of the forward cost; raise frontShare/,
+    );
+    await expect(run(wus({ scope: 'front', frontShare: 1 }), plateau(3))).rejects.toThrow(/would freeze every layer of fake; lower it/);
+  });
+
+  it('reports Δ as a signal for logging', async () => {
+    const policy = wus();
+    await run(policy, [0.5, 0.51, 0.515]);
+    expect(policy.signals?.()['wus.delta']).toBeCloseTo(0.005, 10);
   });
 
   it('respects warmupEpochs: no window before that many epochs have completed', async () => {

@@ -1,6 +1,8 @@
 import {
   ConfigError,
   FULL_UPDATE,
+  SKIP_WEIGHTS_GROUPS,
+  depthForCostShare,
   parseOptions,
   skipWeights,
   type EvaluationRecord,
@@ -35,6 +37,14 @@ interface Window {
  *   defined and Δ < threshold (strict), t+1 ≥ warmupEpochs, at least minFullEpochs fully-updated
  *   evaluations followed the last epoch that skipped weights, no decided window covers t+1 yet,
  *   and the streak stays within maxConsecutiveWindows.
+ * - windowRule 'plateau': at the evaluation of a window's last epoch, Δ is re-measured against
+ *   the evaluation before it (the cheap probe is the validation pass that runs anyway; no full
+ *   epoch is forced). Δ < threshold extends the plateau by another window, with the next index
+ *   and streak + 1 — so WUS+LR decays the LR for every epoch the plateau persists; otherwise the
+ *   window ends and full updates resume, with the cooldown of minFullEpochs.
+ * - scope 'front': a window freezes the front layers (from depth 0) whose forward cost stays
+ *   within frontShare of the model's, entirely — no dW, no dX, cacheable — and trains the rest
+ *   fully or bias-only. The depth is fixed at train begin from `ctx.model`.
  * - streak: a window decided exactly minFullEpochs epochs after the last epoch of the previous
  *   window (the earliest moment allowed) continues that window's streak; any later one is a fresh
  *   plateau (streak 1). A window refused by maxConsecutiveWindows therefore needs at least one
@@ -48,6 +58,10 @@ export class WusPolicy implements SkipPolicy {
   private windowCount = 0;
   private window: Window | undefined;
   private delta: number | undefined;
+  /** Monitored value of the latest evaluation of any kind (plateau windows compare with it). */
+  private lastAny: number | undefined;
+  /** What a window runs, resolved for the model at train begin. */
+  private windowPlan: Omit<UpdatePlan, 'window'> = skipWeights();
 
   constructor(readonly options: WusOptions) {
     this.description = describeWus(options);
@@ -71,7 +85,13 @@ export class WusPolicy implements SkipPolicy {
     return offset < this.options.window.length ? w.plan : FULL_UPDATE;
   }
 
-  onTrainBegin(): void {
+  signals(): Readonly<Record<string, number>> {
+    return this.delta === undefined ? {} : { 'wus.delta': this.delta };
+  }
+
+  onTrainBegin(ctx: TrainingContext): void {
+    this.windowPlan = windowPlanFor(this.options, ctx);
+    this.lastAny = undefined;
     this.lastFull = undefined;
     this.fullSinceSkip = Number.POSITIVE_INFINITY;
     this.windowCount = 0;
@@ -82,15 +102,18 @@ export class WusPolicy implements SkipPolicy {
   onEvaluation(ctx: TrainingContext, ev: EvaluationRecord): void {
     const o = this.options;
     const value = this.monitored(ev);
+    const previousAny = this.lastAny;
+    this.lastAny = value;
     if (!ev.fullyUpdated) {
       this.fullSinceSkip = 0;
+      if (o.windowRule === 'plateau' && previousAny !== undefined) this.extendPlateau(ctx, ev, this.deltaOf(value, previousAny));
       return;
     }
     this.fullSinceSkip += 1;
     const previous = this.lastFull;
     this.lastFull = value;
     if (previous === undefined) return;
-    const delta = o.mode === 'absolute' ? Math.abs(value - previous) : Math.abs(value - previous) / Math.abs(previous);
+    const delta = this.deltaOf(value, previous);
     this.delta = delta;
 
     const next = ev.epoch + 1;
@@ -104,9 +127,27 @@ export class WusPolicy implements SkipPolicy {
     const streak = w !== undefined && ev.epoch - w.lastEpoch === o.minFullEpochs ? w.streak + 1 : 1;
     if (streak > o.maxConsecutiveWindows) return;
 
+    this.openWindow(ctx, next, streak);
+  }
+
+  private deltaOf(value: number, previous: number): number {
+    return this.options.mode === 'absolute' ? Math.abs(value - previous) : Math.abs(value - previous) / Math.abs(previous);
+  }
+
+  private openWindow(ctx: TrainingContext, startEpoch: number, streak: number): void {
     const index = this.windowCount++;
+    const o = this.options;
     const span = o.window.unit === 'epochs' ? o.window.length : Math.ceil(o.window.length / ctx.stepsPerEpoch);
-    this.window = { plan: skipWeights({ index, streak }), index, streak, startEpoch: next, lastEpoch: next + span - 1 };
+    this.window = { plan: { ...this.windowPlan, window: { index, streak } }, index, streak, startEpoch, lastEpoch: startEpoch + span - 1 };
+  }
+
+  /** Plateau rule: at a window's last epoch, Δ < τ extends it by another window. */
+  private extendPlateau(ctx: TrainingContext, ev: EvaluationRecord, delta: number): void {
+    const w = this.window;
+    if (w === undefined || w.lastEpoch !== ev.epoch) return;
+    this.delta = delta;
+    if (!(delta < this.options.threshold) || w.streak + 1 > this.options.maxConsecutiveWindows) return;
+    this.openWindow(ctx, ev.epoch + 1, w.streak + 1);
   }
 
   private monitored(ev: EvaluationRecord): number {
@@ -121,6 +162,22 @@ export class WusPolicy implements SkipPolicy {
     }
     return value;
   }
+}
+
+/** The plan of a window for this model (scope), checked against the model's structure. */
+function windowPlanFor(o: WusOptions, ctx: TrainingContext): Omit<UpdatePlan, 'window'> {
+  if (o.scope.kind === 'biases') return skipWeights();
+  const { model } = ctx;
+  const depth = depthForCostShare(model, o.scope.share);
+  const pct = (f: number) => `${((100 * f) / model.flops).toFixed(1)} %`;
+  if (model.flops === 0) throw new ConfigError(`wus: scope "front" needs layer costs, and ${model.name} reports none; use scope "biases"`);
+  if (depth === 0) {
+    throw new ConfigError(
+      `wus: scope "front" with frontShare=${o.scope.share} freezes no layer of ${model.name}: its first layer alone is ${pct(model.layers[0]!.flops)} of the forward cost; raise frontShare`,
+    );
+  }
+  if (depth >= model.layers.length) throw new ConfigError(`wus: frontShare=${o.scope.share} would freeze every layer of ${model.name}; lower it`);
+  return { groups: o.scope.rest === 'full' ? FULL_UPDATE.groups : SKIP_WEIGHTS_GROUPS, freezeBelowDepth: depth };
 }
 
 export const wusPlugin: SkipPolicyPlugin = {

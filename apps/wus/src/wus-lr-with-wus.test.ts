@@ -25,10 +25,21 @@ describe('wus-lr around the real wus', () => {
     expect(sim.steps.every((s) => s.plan.lrScale === undefined)).toBe(true);
   });
 
+  it("with windowRule 'plateau' the plateau never pauses, and the LR decays for every epoch it persists", async () => {
+    const policy = registry().createPolicy({ name: 'wus-lr', options: { wus: { windowRule: 'plateau' } } });
+    const sim = await simulatePolicy(policy, { stepsPerEpoch: 2, accuracies: new Array<number>(7).fill(0.6) });
+    expect(sim.pattern).toBe('FFSSSSS');
+    expect(sim.epochs.map((e) => lrScaleOf(e.steps[1]!.plan, 'bias'))).toEqual([1, 1, 1, 0.5, 0.25, 0.125, 0.0625]);
+    // Plain WUS with the same rule skips the same epochs at the full LR: WUS+LR really differs.
+    const plain = await simulatePolicy(registry().createPolicy({ name: 'wus', options: { windowRule: 'plateau' } }), { stepsPerEpoch: 2, accuracies: new Array<number>(7).fill(0.6) });
+    expect(plain.pattern).toBe('FFSSSSS');
+    expect(plain.steps.every((s) => lrScaleOf(s.plan, 'bias') === 1)).toBe(true);
+  });
+
   it('forwards WUS options through "wus" (validated by wus itself)', () => {
     const r = registry();
     expect(r.createPolicy({ name: 'wus-lr', options: { wus: { threshold: 0.01, windowSteps: 5 } } }).description).toBe(
-      'wus-lr(gamma=0.5,minLrScale=0.05,decayOn=repeat,inner=wus(monitor=val_accuracy,threshold=0.01,mode=absolute,warmupEpochs=1,window=5 steps,minFullEpochs=1,maxConsecutiveWindows=unbounded))',
+      'wus-lr(gamma=0.5,minLrScale=0.05,decayOn=repeat,inner=wus(monitor=val_accuracy,threshold=0.01,mode=absolute,warmupEpochs=1,window=5 steps,minFullEpochs=1,maxConsecutiveWindows=unbounded,scope=biases,windowRule=fixed))',
     );
     expect(() => r.createPolicy({ name: 'wus-lr', options: { wus: { threshold: -1 } } })).toThrow(ConfigError);
     expect(() => r.createPolicy({ name: 'wus-lr', options: { wus: { threshold: -1 } } })).toThrow(/wus.*threshold/);

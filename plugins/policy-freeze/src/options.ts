@@ -18,6 +18,12 @@ export const progressiveFreezeOptionsSchema = z.strictObject({
     .default(0.8)
     .describe('most share of the forward FLOPs the frozen front may hold'),
   everyEpochs: z.number().int().min(1).default(1).describe('how often (in epochs) the front may grow'),
+  growBy: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('most layers with weights the front may take per check (default unbounded: every leading converged layer)'),
 });
 
 export type ProgressiveFreezeOptionsInput = z.input<typeof progressiveFreezeOptionsSchema>;

@@ -31,6 +31,13 @@ describe('progressive-freeze', () => {
     expect((policy as ProgressiveFreezePolicy).frozenDepth).toBe(2);
   });
 
+  it('growBy bounds how many layers one check may freeze', async () => {
+    const policy = create({ growBy: 1, everyEpochs: 2, maxShare: 0.95 });
+    const sim = await simulatePolicy(policy, { stepsPerEpoch: 1, accuracies: new Array<number>(8).fill(0.5), layerChange: changes({ 0: [1, 1, 1, 1], 1: [0, 0, 0, 0] }) });
+    // Checks after epochs 2, 4, 6 (0-based 1, 3, 5): one layer each, up to 90 % of the cost.
+    expect(sim.epochs.map((e) => e.steps[0]!.plan.freezeBelowDepth ?? 0)).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
+  });
+
   it('maxShare 1 still keeps the last layer training', async () => {
     const policy = create({ maxShare: 1, warmupEpochs: 1 });
     await simulatePolicy(policy, { stepsPerEpoch: 1, accuracies: [0.5, 0.5, 0.5], layerChange: changes({ 0: [1, 1, 1, 1], 1: [0, 0, 0, 0.01] }) });

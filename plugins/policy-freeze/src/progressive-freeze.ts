@@ -21,7 +21,8 @@ import { progressiveFreezeOptionsSchema, type ProgressiveFreezeOptions } from '.
  * `threshold` × its change in the first epoch. At each evaluation from `warmupEpochs` on (every
  * `everyEpochs`), the frozen front grows over the leading layers that have converged, layers
  * without weights (BatchNorm) going with the layer before them, as long as the front's forward
- * cost stays within `maxShare` of the model's. The front never shrinks.
+ * cost stays within `maxShare` of the model's, at most `growBy` layers with weights per check.
+ * The front never shrinks.
  */
 export class ProgressiveFreezePolicy implements SkipPolicy {
   readonly description: string;
@@ -31,7 +32,9 @@ export class ProgressiveFreezePolicy implements SkipPolicy {
 
   constructor(readonly options: ProgressiveFreezeOptions) {
     const o = options;
-    this.description = `progressive-freeze(threshold=${o.threshold},warmupEpochs=${o.warmupEpochs},maxShare=${o.maxShare},everyEpochs=${o.everyEpochs})`;
+    this.description =
+      `progressive-freeze(threshold=${o.threshold},warmupEpochs=${o.warmupEpochs},maxShare=${o.maxShare},everyEpochs=${o.everyEpochs}` +
+      `${o.growBy === undefined ? '' : `,growBy=${o.growBy}`})`;
   }
 
   /** Depth below which everything is frozen now. */
@@ -63,8 +66,11 @@ export class ProgressiveFreezePolicy implements SkipPolicy {
     if (done < this.options.warmupEpochs || (done - this.options.warmupEpochs) % this.options.everyEpochs !== 0) return;
     const budget = this.options.maxShare * model.flops;
     let cost = model.layers.filter((l) => l.depth < this.depth).reduce((s, l) => s + l.flops, 0);
+    let taken = 0;
     for (const layer of model.layers.filter((l) => l.depth >= this.depth)) {
       if (layer.groups.includes('weight')) {
+        if (taken === (this.options.growBy ?? Number.POSITIVE_INFINITY)) break;
+        taken++;
         const change = ev.layerChange[layer.name];
         const first = this.first.get(layer.name);
         if (change === undefined || first === undefined || !(change < this.options.threshold * first)) break;

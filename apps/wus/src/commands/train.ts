@@ -1,4 +1,4 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import { applyOptionOverrides, parseAssignment } from '../config/overrides.js';
 import { resolveConfig } from '../config/load.js';
@@ -49,11 +49,13 @@ export function registerCompare(program: Command, container: () => DependencyCon
     program
       .command('compare')
       .description('train the baseline and skip policies on identical seed, data order and schedule; print the paper-style table')
-      .option('-P, --policies <list>', 'comma-separated policies, baseline first (default never,wus,wus-lr)'),
-  ).action(async (flags: TrainingFlags & { policies?: string }) => {
+      .option('-P, --policies <list>', 'comma-separated policies, baseline first (default never,wus,wus-lr)')
+      .addOption(new Option('--interleave <mode>', 'epoch: trials advance one epoch each per round (default); off: one after another').choices(['epoch', 'off']))
+      .option('--control', 'add a second baseline and print how far identical work measures apart'),
+  ).action(async (flags: TrainingFlags & { policies?: string; interleave?: string; control?: boolean }) => {
     const c = container();
     const policies = flags.policies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const base = await resolveConfig(compareConfig, flags.config, { ...flagsToConfig(flags), policies });
+    const base = await resolveConfig(compareConfig, flags.config, { ...flagsToConfig(flags), policies, interleave: flags.interleave, control: flags.control });
     const config = {
       ...base,
       policies: applyOptionOverrides(base.policies, flags.policyOption ?? []),

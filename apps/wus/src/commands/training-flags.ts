@@ -32,6 +32,7 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('-s, --seed <n>', 'seed of data order and initialisation (default 42)', number('--seed'))
     .addOption(new Option('--backend <name>', 'tfjs backend (default auto)').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']))
     .option('-o, --policy-option <policy.key=value>', 'skip-policy option, e.g. wus.threshold=0.003 (repeatable)', collect)
+    .option('--prefix-cache <size>', 'memory the frozen-prefix cache may use, e.g. 512MiB, 2GiB, or off (default 1GiB)')
     .option('--plugin <module>', 'load a plugin module (file path or package name; repeatable)', collect)
     .option('--experiment <name>', 'experiment the runs belong to (default "default")')
     .option('--json', 'print the result as JSON on stdout');
@@ -57,6 +58,7 @@ export interface TrainingFlags {
   backend?: string;
   policyOption?: string[];
   plugin?: string[];
+  prefixCache?: string;
   experiment?: string;
   json?: boolean;
 }
@@ -80,6 +82,7 @@ export function flagsToConfig(f: TrainingFlags): Record<string, unknown> {
     seed: f.seed,
     backend: f.backend,
     plugins: f.plugin,
+    prefixCache: f.prefixCache,
     experiment: f.experiment,
   };
 }

@@ -17,29 +17,70 @@ export function parseAssignment(text: string): { key: string; value: unknown } {
   return { key, value: value ?? raw };
 }
 
+type Spec = { name: string; options: Record<string, unknown> };
+
 function specName(spec: PluginSpecConfig): string {
   return typeof spec === 'string' ? spec : spec.name;
 }
 
+/** Trial labels: the policy name, `name_2`, `name_3`… when a policy appears more than once. */
+export function trialLabels(specs: readonly PluginSpecConfig[]): string[] {
+  const names = specs.map(specName);
+  return names.map((n, i) => {
+    const k = names.slice(0, i + 1).filter((m) => m === n).length;
+    return k === 1 ? n : `${n}_${k}`;
+  });
+}
+
 /**
- * Applies `-o name.key=value` overrides to the plugin specs they name. With a single spec the
- * `name.` prefix may be left out.
+ * Sets `path` (dotted) inside `options`, creating objects on the way. A plugin spec met on the
+ * way (`inner: wus`) is opened up to `{ name, options }`, so `wus-lr.inner.threshold` and
+ * `wus-lr.wus.threshold` both reach the inner policy's option.
+ */
+function setPath(options: Record<string, unknown>, path: string[], value: unknown, key: string): void {
+  let node = options;
+  for (const [i, part] of path.slice(0, -1).entries()) {
+    let next = node[part];
+    if (typeof next === 'string') next = node[part] = { name: next, options: {} };
+    if (next === undefined) next = node[part] = {};
+    if (typeof next !== 'object' || next === null || Array.isArray(next)) {
+      throw new ConfigError(`option "${key}": "${path.slice(0, i + 1).join('.')}" is ${JSON.stringify(next)}, not a set of options`);
+    }
+    const obj = next as Record<string, unknown>;
+    // Inside a spec, keys other than name/options are its options.
+    node = typeof obj['name'] === 'string' && path[i + 1] !== 'options' && path[i + 1] !== 'name' ? ((obj['options'] ??= {}) as Record<string, unknown>) : obj;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/**
+ * Applies `-o target.key=value` overrides. `target` is a trial label (`wus_2`) or a policy name
+ * (`wus`: every trial of that policy); `key` may be a dotted path into nested options
+ * (`wus-lr.wus.threshold`). With a single spec the target may be left out. An override that
+ * matches no trial is an error, never silently nothing.
  */
 export function applyOptionOverrides(specs: PluginSpecConfig[], assignments: readonly string[]): PluginSpecConfig[] {
-  const out = specs.map((s) => (typeof s === 'string' ? { name: s, options: {} as Record<string, unknown> } : { name: s.name, options: { ...(s.options as Record<string, unknown> | undefined) } }));
+  const out: Spec[] = specs.map((s) => (typeof s === 'string' ? { name: s, options: {} } : { name: s.name, options: structuredClone((s.options ?? {}) as Record<string, unknown>) }));
+  const labels = trialLabels(specs);
   for (const text of assignments) {
     const { key, value } = parseAssignment(text);
-    const dot = key.indexOf('.');
-    const target = dot > 0 ? out.find((s) => s.name === key.slice(0, dot)) : out.length === 1 ? out[0] : undefined;
-    const option = dot > 0 && target !== undefined ? key.slice(dot + 1) : key;
-    if (target === undefined) {
-      throw new ConfigError(
-        dot > 0
-          ? `option "${key}" names policy "${key.slice(0, dot)}", which is not among: ${specs.map(specName).join(', ')}`
-          : `option "${key}" is ambiguous with several policies; write it as <policy>.${key}`,
-      );
+    const parts = key.split('.');
+    const head = parts[0]!;
+    const byName = out.filter((s) => s.name === head);
+    const targets = parts.length > 1 ? (byName.length > 0 ? byName : out.filter((_, i) => labels[i] === head)) : [];
+    if (parts.length > 1 && targets.length > 0) {
+      for (const t of targets) setPath(t.options, parts.slice(1), value, key);
+      continue;
     }
-    target.options[option] = value;
+    if (out.length === 1) {
+      setPath(out[0]!.options, parts, value, key);
+      continue;
+    }
+    throw new ConfigError(
+      parts.length > 1
+        ? `option "${key}" names "${head}", which is no trial among: ${labels.join(', ')}`
+        : `option "${key}" is ambiguous with several policies; write it as <policy>.${key}`,
+    );
   }
   return out;
 }

@@ -1,6 +1,19 @@
 import { BACKEND_PREFERENCE, pluginSpecSchema as pluginSpec } from '@wus/core';
 import { z } from 'zod';
 
+const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3 };
+
+/** `512MiB`, `2GiB`, `1e9` (bytes) or `off` (0) → bytes; anything else is a clear error. */
+export const sizeSchema = z.union([z.number(), z.string()]).transform((v, ctx) => {
+  const m = typeof v === 'number' ? null : /^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*([a-z]*)\s*$/i.exec(v);
+  const bytes = v === 'off' ? 0 : typeof v === 'number' ? v : m === null ? Number.NaN : Number(m[1]) * (m[2] === '' ? 1 : (UNITS[m[2]!.toUpperCase()] ?? Number.NaN));
+  if (!(Number.isFinite(bytes) && bytes > 0) && v !== 'off') {
+    ctx.addIssue({ code: 'custom', message: `expected a positive size such as 512MiB or 2GiB (or "off"), got ${JSON.stringify(v)}` });
+    return z.NEVER;
+  }
+  return Math.floor(bytes);
+});
+
 /**
  * Everything one training run needs. Defaults are the main job's: the MLP on Fashion-MNIST,
  * SGD with momentum, a few minutes on two CPU cores.
@@ -24,6 +37,8 @@ export const trainConfig = z
     seed: z.number().int().min(0).default(42),
     backend: z.enum(['auto', ...BACKEND_PREFERENCE]).default('auto'),
     policy: pluginSpec.default('never'),
+    /** Host memory the frozen-prefix cache may use (bytes after parsing; 0 = off). */
+    prefixCache: sizeSchema.default(1024 ** 3),
     lrSchedule: pluginSpec.optional(),
     experiment: z.string().min(1).default('default'),
     plugins: z.array(z.string().min(1)).default([]),
@@ -34,6 +49,13 @@ export const compareConfig = trainConfig
   .extend({
     /** Trials of the study; the first is the baseline the others are compared with. */
     policies: z.array(pluginSpec).min(1).default(['never', 'wus', 'wus-lr']),
+    /**
+     * epoch: trials advance round-robin, one epoch each per round, the order rotating, so
+     * machine noise and drift hit all alike; off: one trial after another.
+     */
+    interleave: z.enum(['epoch', 'off']).default('epoch'),
+    /** Adds a second baseline ("control"): the spread of identical work, printed under the table. */
+    control: z.boolean().default(false),
   })
   .strict();
 

@@ -3,6 +3,7 @@ import {
   ConfigError,
   FULL_UPDATE,
   Trainer,
+  type Optimizer,
   deriveSeed,
   normalizeSpec,
   probeRequiredKernels,
@@ -55,6 +56,17 @@ export interface TrialOutcome {
   readonly result: TrainResult;
 }
 
+/** A trial opened for training: its own model, optimizer, policy state and run. */
+export interface OpenTrial {
+  readonly label: string;
+  readonly spec: PluginSpec;
+  readonly description: string;
+  readonly trainer: Trainer;
+  readonly run: RunHandle;
+  readonly model: Model;
+  readonly optimizer: Optimizer;
+}
+
 /** Turns a resolved configuration into trained, tracked trials. */
 @injectable()
 export class ExperimentRunner {
@@ -86,10 +98,30 @@ export class ExperimentRunner {
       { registry: this.registry },
     );
     const requiredKernels = await probeRequiredKernels(() => this.buildModel(config, data));
+    await this.preflight(config, data, policies);
     const backend = await selectBackend(config.backend, { requiredKernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
     return { config, data, backend, commit: gitCommit() };
+  }
+
+  /**
+   * Gives every policy the model's structure and asks for its first plan, as training will, on a
+   * throwaway model: a scope the model cannot have or a plan naming nothing real fails now,
+   * before any trial trains.
+   */
+  private async preflight(config: TrainConfig, data: DatasetBundle, policies: readonly PluginSpec[]): Promise<void> {
+    const model = this.buildModel(config, data);
+    try {
+      for (const spec of policies) {
+        const policy = this.registry.createPolicy(spec);
+        const trainer = new Trainer({ model, data, optimizer: buildOptimizer(config), policy, epochs: config.epochs, batchSize: config.batchSize, lr: config.lr, seed: config.seed, prefixCacheBytes: config.prefixCache });
+        await policy.onTrainBegin?.(trainer.context());
+        trainer.checkPlan(policy.plan({ ...trainer.context(), epoch: 0 }));
+      }
+    } finally {
+      model.dispose();
+    }
   }
 
   buildModel(config: TrainConfig, data: DatasetBundle): Model {
@@ -109,7 +141,8 @@ export class ExperimentRunner {
    */
   warmUp(session: Session): void {
     const model = this.buildModel(session.config, session.data);
-    const trainer = this.trainer(session, model, this.registry.createPolicy('never'), []);
+    const optimizer = buildOptimizer(session.config);
+    const trainer = this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer);
     const batches = session.data.train.batches({ batchSize: session.config.batchSize, dropRemainder: true });
     let i = 0;
     for (const b of batches) {
@@ -119,14 +152,16 @@ export class ExperimentRunner {
     }
     if (session.data.validation !== undefined) trainer.evaluate(session.data.validation);
     model.dispose();
+    optimizer.dispose();
   }
 
-  private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[]): Trainer {
+  private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[], optimizer: Optimizer = buildOptimizer(session.config)): Trainer {
     const c = session.config;
     return new Trainer({
       model,
       data: session.data,
-      optimizer: buildOptimizer(c),
+      optimizer,
+      prefixCacheBytes: c.prefixCache,
       policy,
       ...(c.lrSchedule === undefined ? {} : { scheduler: this.registry.createScheduler(c.lrSchedule) }),
       callbacks,
@@ -137,8 +172,19 @@ export class ExperimentRunner {
     });
   }
 
-  /** One trial: a tracked run (child of `parentRunId` when part of a study). */
+  /** One trial, start to end: a tracked run (child of `parentRunId` when part of a study). */
   async runTrial(session: Session, policy: PluginSpec, options: { label: string; parentRunId?: string }): Promise<TrialOutcome> {
+    const trial = await this.openTrial(session, policy, options);
+    try {
+      return await this.finishTrial(session, trial, await trial.trainer.fit());
+    } catch (e) {
+      await this.failTrial(trial);
+      throw e;
+    }
+  }
+
+  /** Builds a trial's model, optimizer, policy and trainer and opens its run; nothing trains yet. */
+  async openTrial(session: Session, policy: PluginSpec, options: { label: string; parentRunId?: string }): Promise<OpenTrial> {
     const c = session.config;
     // Bad policy options fail here, before a run is opened for them.
     const skipPolicy = this.registry.createPolicy(policy);
@@ -151,18 +197,33 @@ export class ExperimentRunner {
       params: flattenParams({ ...c, policy: normalizeSpec(policy), policies: undefined }),
       tags: this.tags(session, { 'wus.role': 'trial', policy: normalizeSpec(policy).name, 'policy.description': description }),
     });
+    const optimizer = buildOptimizer(c);
+    const callbacks: Callback[] = [new ProgressCallback(options.label, this.output), new TrackingCallback(run, { endRunOnTrainEnd: false })];
+    const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer);
+    return { label: options.label, spec: policy, description, trainer, run, model, optimizer };
+  }
+
+  /** Saves a trained trial's artifacts, ends its run FINISHED and frees its tensors. */
+  async finishTrial(session: Session, trial: OpenTrial, result: TrainResult): Promise<TrialOutcome> {
     try {
-      const callbacks: Callback[] = [new ProgressCallback(options.label, this.output), new TrackingCallback(run, { endRunOnTrainEnd: false })];
-      const result = await this.trainer(session, model, skipPolicy, callbacks).fit();
-      await this.saveArtifacts(run, session, policy, model);
-      await run.end('FINISHED');
-      return { label: options.label, policy: description, runId: run.id, result };
-    } catch (e) {
-      await run.end('FAILED');
-      throw e;
+      await this.saveArtifacts(trial.run, session, trial.spec, trial.model);
+      await trial.run.end('FINISHED');
+      return { label: trial.label, policy: trial.description, runId: trial.run.id, result };
     } finally {
-      model.dispose();
+      this.dispose(trial);
     }
+  }
+
+  /** Ends a trial's run FAILED and frees its tensors (idempotent). */
+  async failTrial(trial: OpenTrial): Promise<void> {
+    this.dispose(trial);
+    await trial.run.end('FAILED');
+  }
+
+  private dispose(trial: OpenTrial): void {
+    if (trial.model.parameters[0]?.variable.isDisposed === true) return;
+    trial.model.dispose();
+    trial.optimizer.dispose();
   }
 
   async startStudy(session: Session, name: string, params: Record<string, unknown>): Promise<RunHandle> {

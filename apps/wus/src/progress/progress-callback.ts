@@ -10,7 +10,6 @@ const pct = (x: number | undefined) => (x === undefined ? '   -  ' : `${(100 * x
 export class ProgressCallback implements Callback {
   readonly name = 'progress';
   private bar: cliProgress.SingleBar | undefined;
-  private skipped = 0;
 
   constructor(
     private readonly label: string,
@@ -18,7 +17,6 @@ export class ProgressCallback implements Callback {
   ) {}
 
   onEpochBegin(ctx: TrainingContext): void {
-    this.skipped = 0;
     if (!this.output.interactive) return;
     this.bar = new cliProgress.SingleBar(
       {
@@ -33,8 +31,7 @@ export class ProgressCallback implements Callback {
   }
 
   onStepEnd(_ctx: TrainingContext, step: StepRecord): void {
-    if (step.skippedWeights) this.skipped++;
-    this.bar?.update(step.stepInEpoch + 1, { mode: step.skippedWeights ? 'bias-only' : 'full' });
+    this.bar?.update(step.stepInEpoch + 1, { mode: step.skippedWeights ? 'skipping' : 'full' });
   }
 
   onEpochEnd(ctx: TrainingContext, e: EpochRecord): void {
@@ -43,12 +40,23 @@ export class ProgressCallback implements Callback {
     const m = e.metrics;
     this.output.err(
       `${this.label} epoch ${String(e.epoch + 1).padStart(2)}/${ctx.epochs}  loss ${m['loss']!.toFixed(4)}  acc ${pct(m['accuracy'])}` +
-        `  val_acc ${pct(m['val_accuracy'])}  ${(e.epochTimeMs / 1000).toFixed(1)}s  lr ${e.lr.toPrecision(3)}` +
-        `  ${e.skippedSteps === e.steps ? 'bias-only' : e.skippedSteps > 0 ? `${this.skipped}/${e.steps} bias-only` : 'full'}`,
+        `  val_acc ${pct(m['val_accuracy'])}  ${(e.trainTimeMs / 1000).toFixed(1)}s  lr ${e.lr.toPrecision(3)}  ${plans(e)}${signals(e)}`,
     );
   }
 
   onTrainEnd(): void {
     this.bar?.stop();
   }
+}
+
+/** What the epoch's steps ran: `full`, or each plan with its step count when mixed. */
+function plans(e: EpochRecord): string {
+  const entries = Object.entries(e.plans);
+  if (entries.length === 1) return entries[0]![0];
+  return entries.map(([plan, n]) => `${n}/${e.steps} ${plan}`).join('; ');
+}
+
+function signals(e: EpochRecord): string {
+  const entries = Object.entries(e.signals);
+  return entries.length === 0 ? '' : `  ${entries.map(([k, v]) => `${k} ${Number.isInteger(v) ? v : v.toPrecision(3)}`).join('  ')}`;
 }

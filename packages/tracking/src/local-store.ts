@@ -50,7 +50,6 @@ export const RUN_FILES = {
 const TERMINAL: readonly TerminalRunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
 const STATUSES: readonly RunStatus[] = ['RUNNING', ...TERMINAL];
 const RUN_ID = /^[0-9a-f-]+$/i;
-const MIN_PREFIX = 6;
 
 export interface LocalRunStoreOptions {
   /** Folder holding `<experiment>/<runId>/`; see defaultRunStoreRoot(). */
@@ -238,7 +237,7 @@ export class LocalRunStore implements Tracker, RunReader {
       const dir = join(this.root, exp, id);
       if (await exists(join(dir, RUN_FILES.meta))) return { dir, runId: id };
     }
-    if (opts.exact === true || id.length < MIN_PREFIX) throw new RunNotFoundError(id, this.root);
+    if (opts.exact === true) throw new RunNotFoundError(id, this.root);
     const matches: { dir: string; runId: string }[] = [];
     const lower = id.toLowerCase();
     for (const exp of experiments) {

@@ -24,8 +24,9 @@ export function exitCodeOf(error: unknown): number {
   return error instanceof WusError ? EXIT_CODES[error.code] : EXIT_CODES.INTERNAL;
 }
 
-/** One line for known errors; the stack only for bugs (or with WUS_DEBUG=1). */
+/** One line for known errors; the stack only for bugs, and for every error with --debug (WUS_DEBUG=1). */
 export function describeError(error: unknown): string {
-  if (error instanceof WusError && process.env['WUS_DEBUG'] !== '1') return `wus: error: ${error.message}`;
+  const debug = process.env['WUS_DEBUG'] === '1';
+  if (error instanceof WusError) return debug ? `wus: error: ${error.stack ?? error.message}` : `wus: error: ${error.message}`;
   return `wus: internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
 }

@@ -15,6 +15,10 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   const program = new Command('wus')
     .description('Weight Update Skipping: train neural networks faster by skipping weight updates on accuracy plateaus')
     .version('0.1.0')
+    .option('--debug', 'print stack traces of errors (also WUS_DEBUG=1)')
+    .hook('preAction', (cmd) => {
+      if (cmd.opts()['debug'] === true) process.env['WUS_DEBUG'] = '1';
+    })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (t) => output.out(t.trimEnd()), writeErr: (t) => output.err(t.trimEnd()) });

@@ -1,4 +1,5 @@
 import { PluginError } from '../errors/errors.js';
+import { attributeToPlugin, guardPlugin } from './guard.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import type { LrScheduler } from '../schedule/lr-scheduler.js';
 import {
@@ -74,14 +75,45 @@ export class PluginRegistry {
     return kinds.flatMap((k) => [...this.byKind.get(k)!.values()]);
   }
 
+  /**
+   * A policy from its spec. Whatever the plugin throws — from `create`, `plan` or a hook — is
+   * attributed to it (`plugin "<name>": …`); `create` must return a policy with `plan`, and `plan`
+   * an object with `groups` (the trainer validates the rest against the model).
+   */
   createPolicy(spec: PluginSpec): SkipPolicy {
     const { name, options } = normalizeSpec(spec);
-    return this.get('skip-policy', name).create(options, { registry: this });
+    const policy = this.created(name, 'skip policy', 'plan', () => this.get('skip-policy', name).create(options, { registry: this }));
+    return guardPlugin(name, policy, (method, result) =>
+      method === 'plan' && (result === null || typeof result !== 'object' || !Array.isArray((result as { groups?: unknown }).groups))
+        ? `plan() returned ${JSON.stringify(result) ?? 'undefined'}; it must return an update plan { groups: [...] }`
+        : undefined,
+    );
   }
 
   createScheduler(spec: PluginSpec): LrScheduler {
     const { name, options } = normalizeSpec(spec);
-    return this.get('lr-scheduler', name).create(options, { registry: this });
+    const scheduler = this.created(name, 'LR scheduler', 'factor', () => this.get('lr-scheduler', name).create(options, { registry: this }));
+    return guardPlugin(name, scheduler, (method, result) =>
+      method === 'factor' && !(typeof result === 'number' && Number.isFinite(result) && result >= 0)
+        ? `factor() returned ${String(result)}; it must return a finite number ≥ 0`
+        : undefined,
+    );
+  }
+
+  /** Runs a plugin's `create` (unknown names fail as before) and checks it built something usable. */
+  private created<T extends object>(name: string, what: string, method: string, create: () => T): T {
+    const plugin = this.byKind.get(what === 'skip policy' ? 'skip-policy' : 'lr-scheduler')!.get(name);
+    if (plugin === undefined) return create(); // throws the "unknown plugin" error
+    let instance: unknown;
+    try {
+      instance = create();
+    } catch (e) {
+      throw attributeToPlugin(name, e);
+    }
+    if (instance === null || typeof instance !== 'object' || typeof (instance as Record<string, unknown>)[method] !== 'function') {
+      throw attributeToPlugin(name, new PluginError(`create() returned ${JSON.stringify(instance) ?? 'undefined'}; it must return a ${what} with a ${method}() method`));
+    }
+    return instance as T;
   }
 }
 

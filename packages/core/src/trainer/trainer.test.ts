@@ -104,3 +104,29 @@ describe('Trainer', () => {
     expect(() => new Trainer(options({ batchSize: 10_000 }))).toThrow(/exceeds the 256 training samples/);
   });
 });
+
+describe('the training loop and the event loop', () => {
+  it('yields between steps: a timer fires within an epoch, not only at its end', async () => {
+    const model = nn.sequential({ name: 'tiny', inputShape: [4], numClasses: 2, seed: 1, layers: [nn.dense({ units: 2 })] });
+    const data = toyDataset({ count: 64, sampleShape: [4], numClasses: 2, seed: 2 });
+    let ticks = 0;
+    const timer = setInterval(() => void ticks++, 0);
+    const stepsSeenByTimer: number[] = [];
+    const trainer = new Trainer({
+      model,
+      data,
+      optimizer: new Sgd(),
+      policy: { description: 'never', plan: () => FULL_UPDATE, onStepEnd: () => void stepsSeenByTimer.push(ticks) },
+      epochs: 1,
+      batchSize: 4,
+      lr: 0.1,
+      seed: 1,
+    });
+    await trainer.fit();
+    clearInterval(timer);
+    model.dispose();
+    // 16 steps in one epoch: the timer ran between them, so later steps saw more ticks than the first.
+    expect(stepsSeenByTimer).toHaveLength(16);
+    expect(stepsSeenByTimer[15]!).toBeGreaterThan(stepsSeenByTimer[0]!);
+  });
+});

@@ -20,6 +20,9 @@ import type { LrScheduler } from '../schedule/lr-scheduler.js';
 import { LayerChangeTracker } from './layer-change.js';
 import { PrefixCache } from './prefix-cache.js';
 
+/** Resolves after pending I/O callbacks and timers have had their turn (a macrotask). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /** Default budget of the frozen-prefix cache: 1 GiB of host memory. */
 export const DEFAULT_PREFIX_CACHE_BYTES = 1024 ** 3;
 
@@ -203,6 +206,9 @@ export class Trainer {
       this.listeners.emitStepEnd(this.context(), step);
       this.step++;
       this.stepInEpoch++;
+      // Let timers, signal handlers and background I/O (the MLflow sender) run between steps:
+      // otherwise an epoch blocks the event loop from its first step to its last.
+      await yieldToEventLoop();
     }
     // The steps' time ends when their results are on the host: on asynchronous backends
     // (tfjs-node-gpu) the loop above only queues work.

@@ -4,6 +4,7 @@ import { plugins as datasetPlugins } from '@wus/datasets';
 import { plugins as lrSchedulePlugins } from '@wus/lr-schedules';
 import { plugins as basicPolicyPlugins } from '@wus/policy-basic';
 import { plugins as freezePlugins } from '@wus/policy-freeze';
+import { plugins as callbackPlugins } from '@wus/callbacks';
 import { plugins as wusPlugins } from '@wus/policy-wus';
 import { plugins as wusLrPlugins } from '@wus/policy-wus-lr';
 import { LocalRunStore, defaultRunStoreRoot, trackerFromEnv, type Tracker } from '@wus/tracking';
@@ -36,7 +37,7 @@ export const processOutput: Output = {
 };
 
 /** Built-ins register exactly as a third-party plugin module would. */
-export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, zooCifarPlugins, datasetPlugins, basicPolicyPlugins, wusPlugins, wusLrPlugins, freezePlugins, lrSchedulePlugins];
+export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, zooCifarPlugins, datasetPlugins, basicPolicyPlugins, wusPlugins, wusLrPlugins, freezePlugins, lrSchedulePlugins, callbackPlugins];
 
 export interface ContainerOptions {
   readonly storeRoot?: string;

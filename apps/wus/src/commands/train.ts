@@ -28,10 +28,11 @@ export function registerTrain(program: Command, container: () => DependencyConta
   ).action(async (flags: TrainingFlags & { policy?: string }) => {
     const c = container();
     const base = await resolveConfig(trainConfig, flags.config, { ...flagsToConfig(flags), policy: flags.policy });
-    const [policy] = applyOptionOverrides([base.policy], flags.policyOption ?? []);
+    const [policy, ...callbacks] = applyOptionOverrides([base.policy, ...base.callbacks], flags.policyOption ?? []);
     const config = {
       ...base,
       policy: policy!,
+      callbacks,
       modelOptions: withAssignments(flags.modelOption, base.modelOptions),
       datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
     };
@@ -56,9 +57,11 @@ export function registerCompare(program: Command, container: () => DependencyCon
     const c = container();
     const policies = flags.policies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const base = await resolveConfig(compareConfig, flags.config, { ...flagsToConfig(flags), policies, interleave: flags.interleave, control: flags.control });
+    const specs = applyOptionOverrides([...base.policies, ...base.callbacks], flags.policyOption ?? []);
     const config = {
       ...base,
-      policies: applyOptionOverrides(base.policies, flags.policyOption ?? []),
+      policies: specs.slice(0, base.policies.length),
+      callbacks: specs.slice(base.policies.length),
       modelOptions: withAssignments(flags.modelOption, base.modelOptions),
       datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
     };

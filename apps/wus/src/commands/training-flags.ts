@@ -31,7 +31,8 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('--lr-schedule <name>', 'LR schedule plugin: constant, step, cosine, plateau')
     .option('-s, --seed <n>', 'seed of data order and initialisation (default 42)', number('--seed'))
     .addOption(new Option('--backend <name>', 'tfjs backend (default auto)').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']))
-    .option('-o, --policy-option <policy.key=value>', 'skip-policy option, e.g. wus.threshold=0.003 (repeatable)', collect)
+    .option('--callback <name>', 'attach a callback plugin, e.g. early-stopping (repeatable; options with -o name.key=value)', collect)
+    .option('-o, --policy-option <plugin.key=value>', 'skip-policy or callback option, e.g. wus.threshold=0.003 or early-stopping.patience=2 (repeatable)', collect)
     .option('--prefix-cache <size>', 'memory the frozen-prefix cache may use, e.g. 512MiB, 2GiB, or off (default 1GiB)')
     .option('--plugin <module>', 'load a plugin module (file path or package name; repeatable)', collect)
     .option('--experiment <name>', 'experiment the runs belong to (default "default")')
@@ -59,6 +60,7 @@ export interface TrainingFlags {
   policyOption?: string[];
   plugin?: string[];
   prefixCache?: string;
+  callback?: string[];
   experiment?: string;
   json?: boolean;
 }
@@ -83,6 +85,7 @@ export function flagsToConfig(f: TrainingFlags): Record<string, unknown> {
     backend: f.backend,
     plugins: f.plugin,
     prefixCache: f.prefixCache,
+    callbacks: f.callback,
     experiment: f.experiment,
   };
 }

@@ -28,7 +28,7 @@ describe('-o overrides', () => {
 
   it('that match nothing fail, never silently do nothing', () => {
     expect(() => applyOptionOverrides(['never', 'wus'], ['wus-lr.gamma=0.5'])).toThrow(ConfigError);
-    expect(() => applyOptionOverrides(['never', 'wus'], ['wus-lr.gamma=0.5'])).toThrow(/names "wus-lr", which is no trial among: never, wus/);
+    expect(() => applyOptionOverrides(['never', 'wus'], ['wus-lr.gamma=0.5'])).toThrow(/names "wus-lr", which is no trial or callback among: never, wus/);
     expect(() => applyOptionOverrides(['never', 'wus'], ['threshold=0.5'])).toThrow(/ambiguous/);
     expect(() => applyOptionOverrides([{ name: 'wus', options: { threshold: 0.1 } }], ['threshold.x=1'])).toThrow(/"threshold" is 0.1, not a set of options/);
     // A single spec needs no target.

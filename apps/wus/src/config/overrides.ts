@@ -78,7 +78,7 @@ export function applyOptionOverrides(specs: PluginSpecConfig[], assignments: rea
     }
     throw new ConfigError(
       parts.length > 1
-        ? `option "${key}" names "${head}", which is no trial among: ${labels.join(', ')}`
+        ? `option "${key}" names "${head}", which is no trial or callback among: ${labels.join(', ')}`
         : `option "${key}" is ambiguous with several policies; write it as <policy>.${key}`,
     );
   }

@@ -40,6 +40,8 @@ export const trainConfig = z
     /** Host memory the frozen-prefix cache may use (bytes after parsing; 0 = off). */
     prefixCache: sizeSchema.default(1024 ** 3),
     lrSchedule: pluginSpec.optional(),
+    /** Callback plugins attached to every trial (`early-stopping`, or loaded with `plugins`). */
+    callbacks: z.array(pluginSpec).default([]),
     experiment: z.string().min(1).default('default'),
     plugins: z.array(z.string().min(1)).default([]),
   })

@@ -85,6 +85,7 @@ export class ExperimentRunner {
     for (const specifier of config.plugins) await this.registry.load(specifier, importPluginModule);
     this.registry.get('model', config.model);
     for (const spec of policies) this.registry.createPolicy(spec);
+    for (const spec of config.callbacks) this.registry.createCallback(spec);
     if (config.lrSchedule !== undefined) this.registry.createScheduler(config.lrSchedule);
     const datasetPlugin = this.registry.get('dataset', config.dataset);
     const data = await datasetPlugin.create(
@@ -198,7 +199,11 @@ export class ExperimentRunner {
       tags: this.tags(session, { 'wus.role': 'trial', policy: normalizeSpec(policy).name, 'policy.description': description }),
     });
     const optimizer = buildOptimizer(c);
-    const callbacks: Callback[] = [new ProgressCallback(options.label, this.output), new TrackingCallback(run, { endRunOnTrainEnd: false })];
+    const callbacks: Callback[] = [
+      ...c.callbacks.map((spec) => this.registry.createCallback(spec)),
+      new ProgressCallback(options.label, this.output),
+      new TrackingCallback(run, { endRunOnTrainEnd: false }),
+    ];
     const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer);
     return { label: options.label, spec: policy, description, trainer, run, model, optimizer };
   }

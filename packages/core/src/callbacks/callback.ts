@@ -15,11 +15,29 @@ export interface TrainingListener {
   onTrainEnd?(ctx: TrainingContext, result: TrainResult): void | Promise<void>;
 }
 
-/** A callback is a listener that may ask the trainer to stop after the current epoch. */
+/** A copy of the model's parameters and non-trainable state (BatchNorm statistics). */
+export interface WeightSnapshot {
+  /** Puts the copied values back into the model. */
+  restore(): void;
+  dispose(): void;
+}
+
+/** What the trainer lends a callback beyond the read-only event stream. */
+export interface TrainerAccess {
+  snapshotWeights(): WeightSnapshot;
+}
+
+/**
+ * A callback is a listener that may ask the trainer to stop: `shouldStop()` is polled after
+ * every epoch's events; true ends training cleanly after that epoch (the test evaluation still
+ * runs, and the result says `stoppedEarly`).
+ */
 export interface Callback extends TrainingListener {
   readonly name: string;
   /** Polled after each epoch; true stops training. */
   shouldStop?(): boolean;
+  /** Called once, when the trainer is built, with what the trainer lends callbacks. */
+  attach?(access: TrainerAccess): void;
 }
 
 /** Fans events out to listeners in order; async hooks are awaited one after another. */

@@ -12,6 +12,8 @@ export interface Model {
   readonly inputShape: readonly number[];
   readonly numClasses: number;
   readonly parameters: readonly Parameter[];
+  /** Non-trainable state (BatchNorm moving statistics), saved and restored with the weights. */
+  readonly state?: readonly tf.Variable[];
   /** tfjs kernels a training step needs; backend selection passes over backends lacking one. */
   readonly requiredKernels?: readonly string[];
   /**

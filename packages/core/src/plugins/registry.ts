@@ -1,5 +1,6 @@
 import { PluginError } from '../errors/errors.js';
 import { attributeToPlugin, guardPlugin } from './guard.js';
+import type { Callback } from '../callbacks/callback.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import type { LrScheduler } from '../schedule/lr-scheduler.js';
 import {
@@ -98,6 +99,22 @@ export class PluginRegistry {
         ? `factor() returned ${String(result)}; it must return a finite number ≥ 0`
         : undefined,
     );
+  }
+
+  /** A callback from its spec; what it throws is attributed to it, as for policies. */
+  createCallback(spec: PluginSpec): Callback {
+    const { name, options } = normalizeSpec(spec);
+    const plugin = this.get('callback', name);
+    let callback: unknown;
+    try {
+      callback = plugin.create(options, { registry: this });
+    } catch (e) {
+      throw attributeToPlugin(name, e);
+    }
+    if (callback === null || typeof callback !== 'object') {
+      throw attributeToPlugin(name, new PluginError(`create() returned ${JSON.stringify(callback) ?? 'undefined'}; it must return a callback object`));
+    }
+    return guardPlugin(name, callback as Callback);
   }
 
   /** Runs a plugin's `create` (unknown names fail as before) and checks it built something usable. */

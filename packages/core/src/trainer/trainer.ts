@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Callback, TrainingListener } from '../callbacks/callback.js';
+import type { Callback, TrainingListener, WeightSnapshot } from '../callbacks/callback.js';
 import { ListenerList } from '../callbacks/callback.js';
 import type { Batch, DatasetBundle, LabeledSplit } from '../data/dataset.js';
 import { ConfigError, TrainingError } from '../errors/errors.js';
@@ -19,6 +19,16 @@ import { deriveSeed } from '../random/random.js';
 import type { LrScheduler } from '../schedule/lr-scheduler.js';
 import { LayerChangeTracker } from './layer-change.js';
 import { PrefixCache } from './prefix-cache.js';
+
+/** Copies every parameter and state variable (BatchNorm statistics) of a model. */
+function snapshotWeights(model: Model): WeightSnapshot {
+  const variables = [...model.parameters.map((p) => p.variable), ...(model.state ?? [])];
+  const copies = variables.map((v) => tf.clone(v));
+  return {
+    restore: () => variables.forEach((v, i) => v.assign(copies[i]!)),
+    dispose: () => tf.dispose(copies),
+  };
+}
 
 /** Resolves after pending I/O callbacks and timers have had their turn (a macrotask). */
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -106,6 +116,8 @@ export class Trainer {
     this.structure = options.model.structure ?? describeStructure(options.model.name, options.model.parameters);
     this.cache = new PrefixCache(budget);
     this.layerChange = new LayerChangeTracker(options.model.parameters);
+    const access = { snapshotWeights: () => snapshotWeights(options.model) };
+    for (const c of options.callbacks ?? []) c.attach?.(access);
   }
 
   /** The read-only snapshot handed to listeners. */

@@ -16,6 +16,8 @@ export const sharedConfig = defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Every temp directory a test makes lives in one folder per run, removed at the end.
+    globalSetup: [join(root, 'tools/test-tmpdir.mjs')],
     // WUS_TEST_REPORT_SUFFIX names a second run of one project (core's plain-SIMD kernel run).
     reporters: ['default', ['json', { outputFile: join(root, '.test-results', `${basename(process.cwd())}${process.env['WUS_TEST_REPORT_SUFFIX'] ?? ''}.json`) }]],
   },

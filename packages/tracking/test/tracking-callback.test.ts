@@ -7,7 +7,7 @@ import {
   type TrainResult,
 } from '@wus/core';
 import { describe, expect, it } from 'vitest';
-import { LocalRunStore, TrackingCallback } from '../src/index.js';
+import { LocalRunStore, TrackingCallback, epochMetricPoints } from '../src/index.js';
 import { fakeClock, tempRoot } from './helpers.js';
 
 function epoch(i: number, over: Partial<EpochRecord> = {}): EpochRecord {
@@ -109,11 +109,33 @@ describe('TrackingCallback', () => {
         [1, 0.05],
         [2, 0.1 / 3],
       ],
+      // executed compute, in GFLOP, per kind (the fixture's 3e9 + 2e9 + 1e9 each epoch)
+      epoch_gflops: [
+        [0, 6],
+        [1, 6],
+        [2, 6],
+      ],
+      epoch_gflops_forward: [
+        [0, 3],
+        [1, 3],
+        [2, 3],
+      ],
+      epoch_gflops_dx: [
+        [0, 2],
+        [1, 2],
+        [2, 2],
+      ],
+      epoch_gflops_dw: [
+        [0, 1],
+        [1, 1],
+        [2, 1],
+      ],
       // final, step = number of epochs run
       test_loss: [[3, 0.33]],
       test_accuracy: [[3, 0.91]],
       wall_time_s: [[3, 7]],
       train_time_s: [[3, 4.503]],
+      gflops: [[3, 18]],
       total_steps: [[3, 30]],
       skipped_steps: [[3, 10]],
       skipped_fraction: [[3, 1 / 3]],
@@ -157,5 +179,15 @@ describe('TrackingCallback', () => {
     await run.end('KILLED');
     d = await store.getRun(run.id);
     expect(d.info.status).toBe('KILLED');
+  });
+});
+
+describe('per-epoch points', () => {
+  it("carry the policy's signals and the per-layer weight change", () => {
+    const points = epochMetricPoints(epoch(4, { signals: { 'wus.delta': 0.001 }, layerChange: { conv2d_1: 0.25, 'basic_block_1/conv2d_1': 0.5 } }));
+    const at = (key: string) => points.filter((p) => p.key === key).map((p) => [p.step, p.value]);
+    expect(at('policy.wus.delta')).toEqual([[4, 0.001]]);
+    expect(at('layer_change.conv2d_1')).toEqual([[4, 0.25]]);
+    expect(at('layer_change.basic_block_1/conv2d_1')).toEqual([[4, 0.5]]);
   });
 });

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
+import { registerEvaluate } from '../commands/evaluate.js';
 import { registerPlugins } from '../commands/plugins.js';
 import { registerRuns } from '../commands/runs.js';
 import { registerSync } from '../commands/sync.js';
@@ -25,6 +26,7 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   registerTrain(program, get);
   registerCompare(program, get);
   registerRuns(program, get);
+  registerEvaluate(program, get);
   registerPlugins(program, get);
   registerSync(program, get);
   // Subcommands inherit output settings but not exit handling.

@@ -156,6 +156,16 @@ export class ExperimentRunner {
     optimizer.dispose();
   }
 
+  /** Loss and accuracy of `model` on a split, as a trial's trainer evaluates it. */
+  evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>): Record<string, number> {
+    const optimizer = buildOptimizer(session.config);
+    try {
+      return { ...this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer).evaluate(split) };
+    } finally {
+      optimizer.dispose();
+    }
+  }
+
   private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[], optimizer: Optimizer = buildOptimizer(session.config)): Trainer {
     const c = session.config;
     return new Trainer({

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { PluginRegistry } from '@wus/core';
+import { PluginRegistry, StopSignal } from '@wus/core';
 import { plugins as datasetPlugins } from '@wus/datasets';
 import { plugins as lrSchedulePlugins } from '@wus/lr-schedules';
 import { plugins as basicPolicyPlugins } from '@wus/policy-basic';
@@ -18,6 +18,7 @@ export const TOKENS = {
   Tracker: Symbol('Tracker'),
   RunStore: Symbol('LocalRunStore'),
   Output: Symbol('Output'),
+  Stop: Symbol('StopSignal'),
 } as const;
 
 /** Where the app writes what the user reads; tests capture it. */
@@ -42,6 +43,8 @@ export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, zooCifarPlugins, dataset
 export interface ContainerOptions {
   readonly storeRoot?: string;
   readonly output?: Output;
+  /** Requested by the signal handlers (main.ts) or a test; trainers stop after their current step. */
+  readonly stop?: StopSignal;
   /** Environment read for MLFLOW_TRACKING_URI and credentials (default process.env; tests). */
   readonly env?: Readonly<Record<string, string | undefined>>;
 }
@@ -61,5 +64,6 @@ export function createContainer(options: ContainerOptions = {}): DependencyConta
     useFactory: instanceCachingFactory(() => trackerFromEnv(store, { env: options.env ?? process.env, onEvent: (e) => output.err(`mlflow: ${e.message}`) })),
   });
   c.registerInstance<Output>(TOKENS.Output, output);
+  c.registerInstance<StopSignal>(TOKENS.Stop, options.stop ?? new StopSignal());
   return c;
 }

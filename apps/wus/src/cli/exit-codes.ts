@@ -8,6 +8,7 @@ import { TrackingServerError } from '@wus/tracking';
  * store is intact. A malformed MLFLOW_TRACKING_URI is a usage error (2).
  */
 export const EXIT_CODES: Record<WusErrorCode | 'USAGE' | 'INTERNAL' | 'TRACKING_SERVER', number> = {
+  // 130 = 128 + SIGINT, as shells report a process ended by Ctrl-C.
   INTERNAL: 1,
   USAGE: 2,
   CONFIG: 2,
@@ -17,6 +18,7 @@ export const EXIT_CODES: Record<WusErrorCode | 'USAGE' | 'INTERNAL' | 'TRACKING_
   STORE: 5,
   TRAINING: 6,
   TRACKING_SERVER: 7,
+  INTERRUPTED: 130,
 };
 
 export function exitCodeOf(error: unknown): number {

@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import {
   ConfigError,
   FULL_UPDATE,
+  InterruptedError,
   Trainer,
+  type StopSignal,
   type Optimizer,
   deriveSeed,
   normalizeSpec,
@@ -74,6 +76,7 @@ export class ExperimentRunner {
     @inject(TOKENS.Registry) private readonly registry: PluginRegistry,
     @inject(TOKENS.Tracker) private readonly tracker: Tracker,
     @inject(TOKENS.Output) private readonly output: Output,
+    @inject(TOKENS.Stop) private readonly stop: StopSignal,
   ) {}
 
   /**
@@ -173,6 +176,7 @@ export class ExperimentRunner {
       data: session.data,
       optimizer,
       prefixCacheBytes: c.prefixCache,
+      stop: this.stop,
       policy,
       ...(c.lrSchedule === undefined ? {} : { scheduler: this.registry.createScheduler(c.lrSchedule) }),
       callbacks,
@@ -189,7 +193,7 @@ export class ExperimentRunner {
     try {
       return await this.finishTrial(session, trial, await trial.trainer.fit());
     } catch (e) {
-      await this.failTrial(trial);
+      await this.failTrial(trial, e);
       throw e;
     }
   }
@@ -229,10 +233,10 @@ export class ExperimentRunner {
     }
   }
 
-  /** Ends a trial's run FAILED and frees its tensors (idempotent). */
-  async failTrial(trial: OpenTrial): Promise<void> {
+  /** Ends a trial's run — KILLED when a signal stopped it, else FAILED — and frees its tensors (idempotent). */
+  async failTrial(trial: OpenTrial, error?: unknown): Promise<void> {
     this.dispose(trial);
-    await trial.run.end('FAILED');
+    await trial.run.end(error instanceof InterruptedError ? 'KILLED' : 'FAILED');
   }
 
   private dispose(trial: OpenTrial): void {

@@ -1,4 +1,4 @@
-import { normalizeSpec, type PluginSpec } from '@wus/core';
+import { InterruptedError, normalizeSpec, type PluginSpec } from '@wus/core';
 import { inject, injectable } from 'tsyringe';
 import { trialLabels } from '../config/overrides.js';
 import type { CompareConfig } from '../config/schema.js';
@@ -63,8 +63,8 @@ export class Study {
       this.output.err(`study run ${study.id} (${trials.length} trials) in ${session.config.experiment}`);
       return { studyRunId: study.id, trials, rows, table };
     } catch (e) {
-      for (const t of open) await this.runner.failTrial(t);
-      await study.end('FAILED');
+      for (const t of open) await this.runner.failTrial(t, e);
+      await study.end(e instanceof InterruptedError ? 'KILLED' : 'FAILED');
       throw e;
     }
   }

@@ -8,7 +8,8 @@ export type WusErrorCode =
   | 'PLUGIN'
   | 'BACKEND'
   | 'STORE'
-  | 'TRAINING';
+  | 'TRAINING'
+  | 'INTERRUPTED';
 
 export class WusError extends Error {
   readonly code: WusErrorCode;
@@ -53,5 +54,29 @@ export class BackendError extends WusError {
 export class TrainingError extends WusError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('TRAINING', message, options);
+  }
+}
+
+/** Training was stopped by a signal (Ctrl-C, SIGTERM) after its current step. */
+export class InterruptedError extends WusError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('INTERRUPTED', message, options);
+  }
+}
+
+/**
+ * A stop request shared by whoever receives the signal and the trainers it should stop; the
+ * trainer checks it between steps, so a signal takes effect within one step.
+ */
+export class StopSignal {
+  private why: string | undefined;
+  get requested(): boolean {
+    return this.why !== undefined;
+  }
+  get reason(): string | undefined {
+    return this.why;
+  }
+  request(reason: string): void {
+    this.why ??= reason;
   }
 }

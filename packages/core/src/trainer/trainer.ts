@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, TrainingListener, WeightSnapshot } from '../callbacks/callback.js';
 import { ListenerList } from '../callbacks/callback.js';
 import type { Batch, DatasetBundle, LabeledSplit } from '../data/dataset.js';
-import { ConfigError, TrainingError } from '../errors/errors.js';
+import { ConfigError, InterruptedError, TrainingError, type StopSignal } from '../errors/errors.js';
 import type { TrainingContext } from '../events/context.js';
 import type { ComputeRecord, EpochRecord, EvaluationRecord, Metrics, StepRecord, TrainResult } from '../events/records.js';
 import { setFlopPhase, takeFlops } from '../kernels/flop-counter.js';
@@ -53,6 +53,8 @@ export interface TrainerOptions {
   readonly evalBatchSize?: number;
   /** Most bytes the frozen-prefix cache may hold (default 1 GiB; 0 disables it). */
   readonly prefixCacheBytes?: number;
+  /** Checked after every step: once requested, training ends with an `InterruptedError`. */
+  readonly stop?: StopSignal;
 }
 
 /** Result of one step before it is read back: tensors stay on the device until epoch end. */
@@ -221,6 +223,10 @@ export class Trainer {
       // Let timers, signal handlers and background I/O (the MLflow sender) run between steps:
       // otherwise an epoch blocks the event loop from its first step to its last.
       await yieldToEventLoop();
+      if (this.o.stop?.requested === true) {
+        tf.dispose([lossSum, correct]);
+        throw new InterruptedError(`interrupted (${this.o.stop.reason}) after step ${this.stepInEpoch} of epoch ${this.epoch + 1}`);
+      }
     }
     // The steps' time ends when their results are on the host: on asynchronous backends
     // (tfjs-node-gpu) the loop above only queues work.

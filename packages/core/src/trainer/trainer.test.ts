@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/backend.js';
 import type { Callback } from '../callbacks/callback.js';
-import { ConfigError } from '../errors/errors.js';
+import { ConfigError, TrainingError } from '../errors/errors.js';
 import * as nn from '../nn/index.js';
 import { Sgd } from '../optim/sgd.js';
 import { FULL_UPDATE, skipWeights } from '../plan/update-plan.js';
@@ -128,5 +128,17 @@ describe('the training loop and the event loop', () => {
     // 16 steps in one epoch: the timer ran between them, so later steps saw more ticks than the first.
     expect(stepsSeenByTimer).toHaveLength(16);
     expect(stepsSeenByTimer[15]!).toBeGreaterThan(stepsSeenByTimer[0]!);
+  });
+});
+
+describe('divergence', () => {
+  it('stops with a TrainingError that says what to do when the loss stops being finite', async () => {
+    const model = nn.sequential({ name: 'tiny', inputShape: [4], numClasses: 2, seed: 1, layers: [nn.dense({ units: 8 }), nn.relu(), nn.dense({ units: 2 })] });
+    const data = toyDataset({ count: 64, sampleShape: [4], numClasses: 2, seed: 2 });
+    const trainer = new Trainer({ model, data, optimizer: new Sgd({ momentum: 0.9 }), policy: { description: 'never', plan: () => FULL_UPDATE }, epochs: 3, batchSize: 8, lr: 1e30, seed: 1 });
+    const error = await trainer.fit().then(() => undefined, (e: unknown) => e);
+    expect(error).toBeInstanceOf(TrainingError);
+    expect((error as Error).message).toMatch(/^training loss became (NaN|Infinity) in epoch 1; lower the learning rate$/);
+    model.dispose();
   });
 });

@@ -51,6 +51,19 @@ export function lrScaleOf(plan: UpdatePlan, group: ParameterGroup, layer?: strin
   return (plan.lrScale?.[group] ?? 1) * (layer === undefined ? 1 : (plan.layerLrScale?.[layer] ?? 1));
 }
 
+/**
+ * The one learning-rate formula: base LR × schedule factor × the plan's multiplier for the
+ * parameter's group and layer. The trainer and the policy simulator both use it.
+ */
+export function learningRate(baseLr: number, scheduleFactor: number, plan: UpdatePlan, group: ParameterGroup, layer?: string): number {
+  return baseLr * scheduleFactor * lrScaleOf(plan, group, layer);
+}
+
+/** The group whose LR a step record reports: `weight`, or the plan's first group when weights are frozen. */
+export function reportedGroup(plan: UpdatePlan, skippedWeights: boolean): ParameterGroup {
+  return skippedWeights ? (plan.groups[0] ?? 'weight') : 'weight';
+}
+
 /** A copy of `plan` with every group's LR multiplied by `factor`. */
 export function scaleLr(plan: UpdatePlan, factor: number): UpdatePlan {
   if (factor === 1) return plan;

@@ -1,3 +1,4 @@
 /** Test support shared by the workspace's packages: small data and a simulated policy loop. */
 export * from './array-split.js';
 export * from './simulate.js';
+export * from './scripted-model.js';

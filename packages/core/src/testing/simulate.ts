@@ -4,10 +4,13 @@
  *
  * Per epoch: onEpochBegin; per step: plan() then onStepEnd (skippedWeights = skipsWeights(plan));
  * then onEvaluation (fullyUpdated = no step skipped weights) and onEpochEnd. Policy hooks run
- * before scheduler hooks.
+ * before scheduler hooks. Records are in the context before their event fires and the LR is
+ * `learningRate`, as in the trainer; `simulate.test.ts` checks the two event by event against
+ * the real `Trainer` on a model whose validation accuracy is scripted.
  */
 import {
-  lrScaleOf,
+  learningRate,
+  reportedGroup,
   skipsWeights,
   type EpochRecord,
   type EvaluationRecord,
@@ -122,6 +125,7 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
 
   for (const l of listeners) await l.onTrainBegin?.(at({}));
   let step = 0;
+  let lastLr = baseLr;
   for (let epoch = 0; epoch < epochs; epoch++) {
     for (const l of listeners) await l.onEpochBegin?.(at({ epoch, stepInEpoch: 0, step }));
     const steps: SimulatedStep[] = [];
@@ -131,8 +135,9 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
       const c = at({ scheduleFactor });
       const plan = policy.plan(c);
       const skippedWeights = skipsWeights(plan);
-      const lr = baseLr * scheduleFactor * lrScaleOf(plan, skippedWeights ? 'bias' : 'weight');
+      const lr = learningRate(baseLr, scheduleFactor, plan, reportedGroup(plan, skippedWeights));
       const rec: StepRecord = { epoch, step, stepInEpoch, skippedWeights, lr };
+      lastLr = lr;
       for (const l of listeners) l.onStepEnd?.(c, rec);
       const s = { epoch, step, stepInEpoch, plan, skippedWeights, scheduleFactor };
       steps.push(s);
@@ -141,22 +146,24 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
     const skippedSteps = steps.filter((s) => s.skippedWeights).length;
     const accuracy = accuracies[Math.min(epoch, accuracies.length - 1)] ?? 0;
     const evaluation: EvaluationRecord = { epoch, metrics: metricsOf(epoch, accuracy), fullyUpdated: skippedSteps === 0, layerChange: opts.layerChange?.(epoch) ?? {} };
-    for (const l of listeners) await l.onEvaluation?.(at({}), evaluation);
+    // As in the trainer: the evaluation is in the context its own event receives.
     evaluations.push(evaluation);
-    const last = steps[steps.length - 1];
+    // After the loop the counters point past the epoch's last step, as the trainer's do.
+    for (const l of listeners) await l.onEvaluation?.(at({ step, stepInEpoch: stepsPerEpoch }), evaluation);
+    const last = lastLr;
     const record: EpochRecord = {
       ...evaluation,
       steps: steps.length,
       skippedSteps,
-      lr: last === undefined ? baseLr : baseLr * last.scheduleFactor,
+      lr: last,
       trainTimeMs: 0,
       compute: { forward: 0, dX: 0, dW: 0 },
       plans: {},
       signals: { ...policy.signals?.() },
       epochTimeMs: 0,
     };
-    for (const l of listeners) await l.onEpochEnd?.(at({}), record);
     history.push(record);
+    for (const l of listeners) await l.onEpochEnd?.(at({ step, stepInEpoch: stepsPerEpoch }), record);
     simEpochs.push({
       epoch,
       steps,

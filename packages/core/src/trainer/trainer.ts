@@ -12,7 +12,7 @@ import { describeStructure, type ModelStructure } from '../model/structure.js';
 import type { ForwardOptions } from '../nn/layer.js';
 import type { Optimizer } from '../optim/optimizer.js';
 import { countByGroup, type Parameter, type ParameterGroup } from '../params/parameter.js';
-import { describePlan, lrScaleOf, planKey, skipsWeights, updates, type UpdatePlan } from '../plan/update-plan.js';
+import { describePlan, learningRate, planKey, reportedGroup, skipsWeights, updates, type UpdatePlan } from '../plan/update-plan.js';
 import { validatePlan } from '../plan/validate-plan.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import { deriveSeed } from '../random/random.js';
@@ -67,7 +67,6 @@ type StepOutput = {
 interface ResolvedPlan {
   readonly params: Parameter[];
   readonly vars: tf.Variable[];
-  readonly lrScales: number[];
   readonly description: string;
   readonly skipsWeights: boolean;
   readonly forward: ForwardOptions;
@@ -214,7 +213,7 @@ export class Trainer {
       seen += batch.size;
       if (resolved.skipsWeights) skipped++;
       plans[resolved.description] = (plans[resolved.description] ?? 0) + 1;
-      const lr = this.o.lr * this.scheduleFactor * lrScaleOf(plan, resolved.skipsWeights ? plan.groups[0] ?? 'weight' : 'weight');
+      const lr = learningRate(this.o.lr, this.scheduleFactor, plan, reportedGroup(plan, resolved.skipsWeights));
       lastLr = lr;
       const step: StepRecord = { epoch: this.epoch, step: this.step, stepInEpoch: this.stepInEpoch, skippedWeights: resolved.skipsWeights, lr };
       this.listeners.emitStepEnd(this.context(), step);
@@ -289,7 +288,6 @@ export class Trainer {
     entry = {
       params,
       vars: params.map((p) => p.variable),
-      lrScales: params.map((p) => lrScaleOf(plan, p.group, p.layer)),
       description: describePlan(plan),
       skipsWeights: skipsWeights(plan) || this.o.model.parameters.some((p) => p.group === 'weight' && frozen.has(p.name)),
       forward: { gradientFloor: Number.isFinite(minDepth) ? minDepth : Number.POSITIVE_INFINITY, frozen },
@@ -350,8 +348,9 @@ export class Trainer {
           return loss;
         }, r.vars);
         setFlopPhase('off');
-        const base = this.o.lr * this.scheduleFactor;
-        this.o.optimizer.apply(r.params.map((param, i) => ({ param, grad: grads[param.variable.name]!, lr: base * r.lrScales[i]! })));
+        this.o.optimizer.apply(
+          r.params.map((param) => ({ param, grad: grads[param.variable.name]!, lr: learningRate(this.o.lr, this.scheduleFactor, plan, param.group, param.layer) })),
+        );
         return { lossSum: tf.mul(value, y.shape[0]) as tf.Scalar, correct: correct! };
       });
     } finally {

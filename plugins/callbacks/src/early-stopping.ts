@@ -91,6 +91,7 @@ export class EarlyStopping implements Callback {
 export const earlyStoppingPlugin: CallbackPlugin = {
   kind: 'callback',
   name: 'early-stopping',
+  options: earlyStoppingOptionsSchema,
   description: 'stops training when the monitored metric stops improving (Keras EarlyStopping: monitor, minDelta, patience, mode, restoreBestWeights)',
   create(options) {
     return new EarlyStopping(parseOptions('callback "early-stopping"', earlyStoppingOptionsSchema, options));

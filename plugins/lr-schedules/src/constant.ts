@@ -14,6 +14,7 @@ export class ConstantScheduler implements LrScheduler {
 export const constantPlugin: LrSchedulerPlugin = {
   kind: 'lr-scheduler',
   name: 'constant',
+  options: constantOptionsSchema,
   description: 'constant learning rate (factor 1)',
   create(options) {
     parseOptions('lr-scheduler "constant"', constantOptionsSchema, options);

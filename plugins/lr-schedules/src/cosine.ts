@@ -34,6 +34,7 @@ export class CosineScheduler implements LrScheduler {
 export const cosinePlugin: LrSchedulerPlugin = {
   kind: 'lr-scheduler',
   name: 'cosine',
+  options: cosineOptionsSchema,
   description: 'per-step cosine decay over the run after an optional linear warm-up (options: warmupEpochs, minFactor)',
   create(options) {
     return new CosineScheduler(parseOptions('lr-scheduler "cosine"', cosineOptionsSchema, options));

@@ -93,6 +93,7 @@ export class PlateauScheduler implements LrScheduler {
 export const plateauPlugin: LrSchedulerPlugin = {
   kind: 'lr-scheduler',
   name: 'plateau',
+  options: plateauOptionsSchema,
   description:
     'Keras ReduceLROnPlateau: multiplies the LR by factor after patience evaluations without improvement (options: monitor, mode, factor, patience, minDelta, cooldown, minFactor)',
   create(options) {

@@ -22,6 +22,7 @@ export class StepScheduler implements LrScheduler {
 export const stepPlugin: LrSchedulerPlugin = {
   kind: 'lr-scheduler',
   name: 'step',
+  options: stepOptionsSchema,
   description: 'multiplies the LR by gamma every stepEpochs epochs (options: stepEpochs, gamma)',
   create(options) {
     return new StepScheduler(parseOptions('lr-scheduler "step"', stepOptionsSchema, options));

@@ -70,6 +70,7 @@ export class CapPolicy extends PolicyWrapper {
 export const capPlugin: SkipPolicyPlugin = {
   kind: 'skip-policy',
   name: 'cap',
+  options: capOptionsSchema,
   description: 'caps the share of steps that skip weights (options: maxSkipFraction, inner)',
   create(options, { registry }) {
     const o = parseOptions('skip-policy "cap"', capOptionsSchema, options);

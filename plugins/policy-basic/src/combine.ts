@@ -94,6 +94,7 @@ function combinePlugin(rule: CombineRule): SkipPolicyPlugin {
   return {
     kind: 'skip-policy',
     name: rule,
+    options: combineOptionsSchema,
     description:
       rule === 'any'
         ? 'skips weights when any inner policy does; updates only groups every inner policy updates (option: policies)'

@@ -15,6 +15,7 @@ export class NeverPolicy implements SkipPolicy {
 export const neverPlugin: SkipPolicyPlugin = {
   kind: 'skip-policy',
   name: 'never',
+  options: neverOptionsSchema,
   description: 'never skips: every step updates all parameter groups (the baseline)',
   create(options) {
     parseOptions('skip-policy "never"', neverOptionsSchema, options);

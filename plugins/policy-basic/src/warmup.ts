@@ -47,6 +47,7 @@ export class WarmupPolicy extends PolicyWrapper {
 export const warmupPlugin: SkipPolicyPlugin = {
   kind: 'skip-policy',
   name: 'warmup',
+  options: warmupOptionsSchema,
   description: 'full updates for the first N epochs, then an inner policy (options: epochs, inner)',
   create(options, { registry }) {
     const o = parseOptions('skip-policy "warmup"', warmupOptionsSchema, options);

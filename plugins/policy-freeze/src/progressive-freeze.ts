@@ -87,6 +87,7 @@ export class ProgressiveFreezePolicy implements SkipPolicy {
 export const progressiveFreezePlugin: SkipPolicyPlugin = {
   kind: 'skip-policy',
   name: 'progressive-freeze',
+  options: progressiveFreezeOptionsSchema,
   description:
     'freezes the front layers for good, one by one, once their relative weight change per epoch has flattened (AutoFreeze/Egeria family), up to a share of the forward cost',
   create(options) {

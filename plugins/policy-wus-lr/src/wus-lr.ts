@@ -64,6 +64,7 @@ export class WusLrPolicy extends PolicyWrapper {
 export const wusLrPlugin: SkipPolicyPlugin = {
   kind: 'skip-policy',
   name: 'wus-lr',
+  options: wusLrOptionsSchema,
   description:
     'WUS+LR: WUS windows, and the learning rate decays by gamma when a window follows a window (persistent plateau)',
   create(options, { registry }) {

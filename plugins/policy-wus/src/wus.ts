@@ -183,6 +183,7 @@ function windowPlanFor(o: WusOptions, ctx: TrainingContext): Omit<UpdatePlan, 'w
 export const wusPlugin: SkipPolicyPlugin = {
   kind: 'skip-policy',
   name: 'wus',
+  options: wusOptionsSchema,
   description:
     'Weight Update Skipping: when the monitored accuracy varies by less than a threshold between full epochs, the next window updates biases only',
   create(options) {

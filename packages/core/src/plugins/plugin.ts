@@ -1,3 +1,4 @@
+import type { ZodType } from 'zod';
 import type { Callback } from '../callbacks/callback.js';
 import type { DatasetBundle } from '../data/dataset.js';
 import type { Model, ModelBuildOptions } from '../model/model.js';
@@ -24,6 +25,11 @@ interface PluginBase<K extends string, O, T> {
   readonly kind: K;
   readonly name: string;
   readonly description: string;
+  /**
+   * The zod schema `create` validates its options with (each option `.describe`d, defaults set):
+   * `wus plugins NAME` lists options, types and defaults from it. Optional for third parties.
+   */
+  readonly options?: ZodType;
   create(options: O, deps: PluginDeps): T;
 }
 

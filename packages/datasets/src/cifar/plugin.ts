@@ -45,6 +45,7 @@ export async function loadCifar100(options: unknown): Promise<CifarBundle> {
 export const cifar10Plugin = {
   kind: 'dataset',
   name: 'cifar10',
+  options: cifar10OptionsSchema,
   description: 'CIFAR-10 (binary version), 32×32×3 images, 10 classes; --data-dir required; per-channel normalisation, crop+flip augmentation',
   create(options: DatasetCreateOptions): Promise<CifarBundle> {
     return loadCifar10(options);
@@ -54,6 +55,7 @@ export const cifar10Plugin = {
 export const cifar100Plugin = {
   kind: 'dataset',
   name: 'cifar100',
+  options: cifar100OptionsSchema,
   description: 'CIFAR-100 (binary version), 32×32×3 images, 100 fine classes (labels=coarse: 20); --data-dir required; crop+flip augmentation',
   create(options: DatasetCreateOptions): Promise<CifarBundle> {
     return loadCifar100(options);

@@ -1,6 +1,6 @@
 import type { DatasetCreateOptions, DatasetPlugin } from '@wus/core';
 import { type MnistLikeBundle, type MnistLikeSpec, loadMnistLikeBundle } from '../mnist-like/load-bundle.js';
-import { parseMnistLikeOptions } from '../mnist-like/options.js';
+import { mnistLikeOptionsSchema, parseMnistLikeOptions } from '../mnist-like/options.js';
 import {
   DEBIAN_FASHION_MNIST_DIR,
   type ResolveContext,
@@ -43,6 +43,7 @@ export async function loadFashionMnist(options: unknown, context?: ResolveContex
 export const fashionMnistPlugin = {
   kind: 'dataset',
   name: 'fashion-mnist',
+  options: mnistLikeOptionsSchema,
   description:
     'Fashion-MNIST (Zalando), 28×28×1 images, 10 classes; reads IDX files from --data-dir, $WUS_DATA_DIR, ' +
     `${DEBIAN_FASHION_MNIST_DIR} or the bundled 6000/1000 subset`,

@@ -14,7 +14,7 @@ export const mnistLikeOptionsSchema = z.strictObject({
    * Centre the 28×28 images on a black `padTo × padTo` canvas (e.g. 32, for networks designed
    * for CIFAR-sized inputs). CLI: `--dataset-option padTo=32`.
    */
-  padTo: z.number().int().min(28).max(512).optional(),
+  padTo: z.number().int().min(28).max(512).optional().describe('centre the 28×28 images on a black padTo×padTo canvas (32 for CIFAR-sized networks)'),
 });
 
 export type MnistLikeOptions = z.output<typeof mnistLikeOptionsSchema>;

@@ -1,7 +1,7 @@
 import { ConfigError, type DatasetCreateOptions, type DatasetPlugin } from '@wus/core';
 import { resolve } from 'node:path';
 import { type MnistLikeBundle, type MnistLikeSpec, loadMnistLikeBundle } from '../mnist-like/load-bundle.js';
-import { parseMnistLikeOptions } from '../mnist-like/options.js';
+import { mnistLikeOptionsSchema, parseMnistLikeOptions } from '../mnist-like/options.js';
 
 export const MNIST_CLASS_NAMES: readonly string[] = Object.freeze(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
 
@@ -15,6 +15,7 @@ const spec: MnistLikeSpec = { name: 'mnist', classNames: MNIST_CLASS_NAMES, howT
 export const mnistPlugin = {
   kind: 'dataset',
   name: 'mnist',
+  options: mnistLikeOptionsSchema,
   description: 'MNIST handwritten digits, 28×28×1 images, 10 classes; reads IDX files from --data-dir (required)',
   async create(options: DatasetCreateOptions): Promise<MnistLikeBundle> {
     const opts = parseMnistLikeOptions('dataset mnist', options);

@@ -4,7 +4,7 @@ import { z } from 'zod';
 export const baseModelOptions = z.object({
   inputShape: z.array(z.number().int().positive()).min(1),
   numClasses: z.number().int().min(2),
-  widthMultiplier: z.number().positive().max(16).default(1),
+  widthMultiplier: z.number().positive().max(16).default(1).describe('scales every layer width (channels, units); 0.25 = a quarter'),
   seed: z.number().int(),
 });
 

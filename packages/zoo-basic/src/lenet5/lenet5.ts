@@ -41,6 +41,7 @@ export function buildLenet5(options: unknown): Model {
 export const lenet5Plugin: ModelPlugin = {
   kind: 'model',
   name: 'lenet5',
+  options: baseModelOptions,
   description: 'LeNet-5 (ReLU, max-pool), for 28×28 or 32×32 images',
   create: (options) => buildLenet5(options),
 };

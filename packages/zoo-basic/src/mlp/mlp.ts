@@ -4,7 +4,7 @@ import { baseModelOptions, scaled } from '../common/options.js';
 
 const mlpOptions = baseModelOptions.extend({
   /** Hidden layer widths before the width multiplier. */
-  hidden: z.array(z.number().int().positive()).min(1).default([256, 128]),
+  hidden: z.array(z.number().int().positive()).min(1).default([256, 128]).describe('hidden layer widths, before the width multiplier'),
 });
 
 /** Multi-layer perceptron: flatten → (dense → ReLU)* → dense logits. */
@@ -19,6 +19,7 @@ export function buildMlp(options: unknown): Model {
 export const mlpPlugin: ModelPlugin = {
   kind: 'model',
   name: 'mlp',
+  options: mlpOptions,
   description: 'Multi-layer perceptron (default hidden widths 256-128, ReLU)',
   create: (options) => buildMlp(options),
 };

@@ -4,7 +4,7 @@ import { baseModelOptions, requireMinSize, scaled } from '../common/options.js';
 
 const alexnetOptions = baseModelOptions.extend({
   /** Dropout before the classifier; 0 (the reference) = none. */
-  dropout: z.number().min(0).lt(1).default(0),
+  dropout: z.number().min(0).lt(1).default(0).describe('dropout rate before the classifier; 0 = none (the reference)'),
 });
 
 /**
@@ -42,6 +42,7 @@ export function buildAlexnet(options: unknown): Model {
 export const alexnetPlugin: ModelPlugin = {
   kind: 'model',
   name: 'alexnet',
+  options: alexnetOptions,
   description: 'AlexNet, CIFAR variant (bearpaw/pytorch-classification): 5 convs, linear classifier; 2.47 M parameters at width 1, inputs ≥ 29×29',
   create: (options) => buildAlexnet(options),
 };

@@ -8,7 +8,7 @@ import { z } from 'zod';
 export const baseModelOptions = z.strictObject({
   inputShape: z.array(z.number().int().positive()).length(3, 'expected an image shape [height, width, channels]'),
   numClasses: z.number().int().min(2),
-  widthMultiplier: z.number().positive().max(16).default(1),
+  widthMultiplier: z.number().positive().max(16).default(1).describe('scales every layer width (channels, units); 0.25 = a quarter'),
   seed: z.number().int(),
 });
 

@@ -22,6 +22,7 @@ export function buildResnet18(options: unknown): Model {
 export const resnet18Plugin: ModelPlugin = {
   kind: 'model',
   name: 'resnet18',
+  options: baseModelOptions,
   description: 'ResNet-18, CIFAR stem (3×3 conv, no max-pool; kuangliu/pytorch-cifar); 11.17 M parameters at width 1, any input size',
   create: (options) => buildResnet18(options),
 };

@@ -15,7 +15,7 @@ const vggOptions = baseModelOptions.extend({
    * Conv bias before each BN. The reference (like torchvision's `vgg*_bn`) keeps it, so the
    * counts match; its gradient is zero up to rounding since BN removes per-channel constants.
    */
-  convBias: z.boolean().default(true),
+  convBias: z.boolean().default(true).describe('a bias in each convolution before its BatchNorm, as in the reference'),
 });
 
 /**
@@ -40,6 +40,7 @@ export const buildVgg16 = (options: unknown): Model => buildVgg('vgg16', options
 export const vgg11Plugin: ModelPlugin = {
   kind: 'model',
   name: 'vgg11',
+  options: vggOptions,
   description: 'VGG-11 with batch norm, CIFAR head (kuangliu/pytorch-cifar); 9.23 M parameters at width 1, inputs ≥ 32×32',
   create: (options) => buildVgg11(options),
 };
@@ -47,6 +48,7 @@ export const vgg11Plugin: ModelPlugin = {
 export const vgg16Plugin: ModelPlugin = {
   kind: 'model',
   name: 'vgg16',
+  options: vggOptions,
   description: 'VGG-16 with batch norm, CIFAR head (kuangliu/pytorch-cifar); 14.73 M parameters at width 1, inputs ≥ 32×32',
   create: (options) => buildVgg16(options),
 };

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { wus } from './capture.js';
+
+describe('wus plugins', () => {
+  it('lists every plugin by kind', async () => {
+    const r = await wus(['plugins']);
+    expect(r.code).toBe(0);
+    for (const name of ['never', 'wus', 'wus-lr', 'progressive-freeze', 'cosine', 'early-stopping', 'lenet5', 'fashion-mnist']) expect(r.stdout).toMatch(new RegExp(`^  ${name} `, 'm'));
+  });
+
+  it("NAME shows the plugin's options with type, default and meaning, read from its schema", async () => {
+    const r = await wus(['plugins', 'wus']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^wus \(skip-policy\): /);
+    expect(r.stdout).toMatch(/^ {2}threshold +number \(≥ 0\) +0\.002 +τ: a window starts when Δ < τ/m);
+    expect(r.stdout).toMatch(/^ {2}windowRule +"fixed" \| "plateau" +"fixed" +fixed: /m);
+    const model = await wus(['plugins', 'vgg11']);
+    // Options the app sets itself (input shape, classes, seed) are not listed.
+    expect(model.stdout).toMatch(/^ {2}widthMultiplier +number \(> 0, ≤ 16\) +1 +scales every layer width/m);
+    expect(model.stdout).not.toMatch(/inputShape|numClasses/);
+    expect((await wus(['plugins', 'early-stopping'])).stdout).toMatch(/^ {2}restoreBestWeights +boolean +false /m);
+  });
+
+  it('an unknown NAME is one clear line, exit 2', async () => {
+    const r = await wus(['plugins', 'wuss']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^wus: error: no plugin named "wuss"; registered: .*wus-lr/m);
+  });
+});

@@ -27,3 +27,17 @@ describe('wus plugins', () => {
     expect(r.stderr).toMatch(/^wus: error: no plugin named "wuss"; registered: .*wus-lr/m);
   });
 });
+
+describe('-o reaches LR schedules too', () => {
+  it('a schedule option is validated by the schedule (exit 2 before training), and applied when valid', async () => {
+    const bad = await wus(['train', '--limit', '256', '--epochs', '2', '--lr-schedule', 'cosine', '-o', 'cosine.minFactor=2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/plugin "cosine": invalid options for lr-scheduler "cosine": minFactor/);
+    const ok = await wus(['train', '--limit', '256', '--epochs', '2', '--lr-schedule', 'cosine', '-o', 'cosine.warmupEpochs=1', '--json']);
+    expect(ok.code, ok.stderr).toBe(0);
+    // Linear warm-up over epoch 1: its last step runs at the full LR, epoch 2 decays from there.
+    const { epochs } = JSON.parse(ok.stdout) as { epochs: { lr: number }[] };
+    expect(epochs[0]!.lr).toBeCloseTo(0.05, 10);
+    expect(epochs[1]!.lr).toBeLessThan(0.05);
+  });
+});

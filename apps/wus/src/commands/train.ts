@@ -28,17 +28,19 @@ export function registerTrain(program: Command, container: () => DependencyConta
   ).action(async (flags: TrainingFlags & { policy?: string }) => {
     const c = container();
     const base = await resolveConfig(trainConfig, flags.config, { ...flagsToConfig(flags), policy: flags.policy });
-    const [policy, ...callbacks] = applyOptionOverrides([base.policy, ...base.callbacks], flags.policyOption ?? []);
+    const specs = applyOptionOverrides([base.policy, ...base.callbacks, ...(base.lrSchedule === undefined ? [] : [base.lrSchedule])], flags.policyOption ?? []);
     const config = {
       ...base,
-      policy: policy!,
-      callbacks,
+      policy: specs[0]!,
+      callbacks: specs.slice(1, 1 + base.callbacks.length),
+      ...(base.lrSchedule === undefined ? {} : { lrSchedule: specs[specs.length - 1]! }),
       modelOptions: withAssignments(flags.modelOption, base.modelOptions),
       datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
     };
     const runner = c.resolve(ExperimentRunner);
     const session = await runner.open(config);
-    const trial = await runner.runTrial(session, config.policy, { label: typeof policy === 'string' ? policy : policy!.name });
+    const policy = config.policy;
+    const trial = await runner.runTrial(session, policy, { label: typeof policy === 'string' ? policy : policy.name });
     const out = c.resolve<Output>(TOKENS.Output);
     const [row] = compareRows([trial]);
     out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : `${formatTable([row!])}\nrun ${trial.runId}`);
@@ -57,11 +59,12 @@ export function registerCompare(program: Command, container: () => DependencyCon
     const c = container();
     const policies = flags.policies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const base = await resolveConfig(compareConfig, flags.config, { ...flagsToConfig(flags), policies, interleave: flags.interleave, control: flags.control });
-    const specs = applyOptionOverrides([...base.policies, ...base.callbacks], flags.policyOption ?? []);
+    const specs = applyOptionOverrides([...base.policies, ...base.callbacks, ...(base.lrSchedule === undefined ? [] : [base.lrSchedule])], flags.policyOption ?? []);
     const config = {
       ...base,
       policies: specs.slice(0, base.policies.length),
-      callbacks: specs.slice(base.policies.length),
+      callbacks: specs.slice(base.policies.length, base.policies.length + base.callbacks.length),
+      ...(base.lrSchedule === undefined ? {} : { lrSchedule: specs[specs.length - 1]! }),
       modelOptions: withAssignments(flags.modelOption, base.modelOptions),
       datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
     };

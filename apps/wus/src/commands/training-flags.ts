@@ -32,7 +32,7 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('-s, --seed <n>', 'seed of data order and initialisation (default 42)', number('--seed'))
     .addOption(new Option('--backend <name>', 'tfjs backend (default auto)').choices(['auto', 'tfjs-node-gpu', 'tfjs-node', 'wasm', 'cpu']))
     .option('--callback <name>', 'attach a callback plugin, e.g. early-stopping (repeatable; options with -o name.key=value)', collect)
-    .option('-o, --policy-option <plugin.key=value>', 'skip-policy or callback option, e.g. wus.threshold=0.003 or early-stopping.patience=2 (repeatable)', collect)
+    .option('-o, --policy-option <plugin.key=value>', 'skip-policy, callback or LR-schedule option, e.g. wus.threshold=0.003, early-stopping.patience=2, cosine.minFactor=0.1 (repeatable)', collect)
     .option('--prefix-cache <size>', 'memory the frozen-prefix cache may use, e.g. 512MiB, 2GiB, or off (default 1GiB)')
     .option('--plugin <module>', 'load a plugin module (file path or package name; repeatable)', collect)
     .option('--experiment <name>', 'experiment the runs belong to (default "default")')

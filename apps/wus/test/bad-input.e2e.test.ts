@@ -59,3 +59,34 @@ describe('bad input: one clear message and a non-zero exit code', () => {
     expect(r.stderr).toMatch(/learningRate/);
   });
 });
+
+describe('errors in the user’s terms', () => {
+  it('names the flag as typed, the value and what it must be', async () => {
+    const r = await wus(['train', '--batch-size', '-3']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim()).toBe('wus: error: --batch-size must be > 0, got -3');
+    expect((await wus(['train', '--epochs', '2.5'])).stderr.trim()).toBe('wus: error: --epochs must be an integer, got 2.5');
+  });
+
+  it('a missing config file, a misspelt key (with a suggestion) and broken YAML (with its line)', async () => {
+    const missing = await wus(['train', '--config', '/nonexistent/run.yaml']);
+    expect(missing.stderr.trim()).toBe('wus: error: cannot read config file /nonexistent/run.yaml: there is no such file; check the path given to --config');
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const misspelt = join(dir, 'misspelt.yaml');
+    writeFileSync(misspelt, 'batchSise: 64\n');
+    const m = await wus(['train', '--config', misspelt]);
+    expect(m.code).toBe(2);
+    expect(m.stderr.trim()).toBe(`wus: error: ${misspelt}: "batchSise" is not a setting (did you mean "batchSize"?)`);
+    const broken = join(dir, 'broken.yaml');
+    writeFileSync(broken, 'epochs: 3\nlr: [1\n');
+    const b = await wus(['train', '--config', broken]);
+    expect(b.code).toBe(2);
+    expect(b.stderr).toMatch(/is not valid YAML\/JSON: .* — line 2: "lr: \[1"$/m);
+  });
+
+  it('usage errors carry the same prefix', async () => {
+    const r = await wus(['compare', '--interleave', 'sometimes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^wus: error: option '--interleave <mode>' argument 'sometimes' is invalid/m);
+  });
+});

@@ -22,7 +22,11 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
     })
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeOut: (t) => output.out(t.trimEnd()), writeErr: (t) => output.err(t.trimEnd()) });
+    .configureOutput({
+      writeOut: (t) => output.out(t.trimEnd()),
+      // One prefix style for every error: commander's usage errors too.
+      writeErr: (t) => output.err(t.trimEnd().replace(/^error: /, 'wus: error: ')),
+    });
   registerTrain(program, get);
   registerCompare(program, get);
   registerRuns(program, get);

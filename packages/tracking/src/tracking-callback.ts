@@ -20,6 +20,8 @@ export const EPOCH_METRIC_KEYS = {
   epochTime: 'epoch_time_s',
   trainTime: 'epoch_train_time_s',
   skippedFraction: 'epoch_skipped_fraction',
+  /** Share of the model's parameters frozen, averaged over the epoch's steps (what windows froze). */
+  frozenFraction: 'epoch_frozen_fraction',
   lr: 'lr',
   /** GFLOP executed by the epoch's training steps (kernel counts), in total and per kind. */
   gflops: 'epoch_gflops',
@@ -56,6 +58,7 @@ export function epochMetricPoints(epoch: EpochRecord): MetricPoint[] {
     { key: EPOCH_METRIC_KEYS.epochTime, value: epoch.epochTimeMs / 1000, step },
     { key: EPOCH_METRIC_KEYS.trainTime, value: epoch.trainTimeMs / 1000, step },
     { key: EPOCH_METRIC_KEYS.skippedFraction, value: fraction(epoch.skippedSteps, epoch.steps), step },
+    { key: EPOCH_METRIC_KEYS.frozenFraction, value: epoch.frozenFraction, step },
     { key: EPOCH_METRIC_KEYS.lr, value: epoch.lr, step },
     { key: EPOCH_METRIC_KEYS.gflops, value: (epoch.compute.forward + epoch.compute.dX + epoch.compute.dW) / 1e9, step },
     { key: EPOCH_METRIC_KEYS.gflopsForward, value: epoch.compute.forward / 1e9, step },

@@ -28,6 +28,7 @@ function epoch(i: number, skipped = 0): EpochRecord {
     epochTimeMs: 120 + i,
     compute: { forward: 3e9, dX: 2e9, dW: 1e9 },
     plans: {},
+    frozenFraction: 0.25,
     signals: {},
     layerChange: {},
   };

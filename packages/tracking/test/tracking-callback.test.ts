@@ -22,6 +22,7 @@ function epoch(i: number, over: Partial<EpochRecord> = {}): EpochRecord {
     epochTimeMs: 2000 + i,
     compute: { forward: 3e9, dX: 2e9, dW: 1e9 },
     plans: {},
+    frozenFraction: 0.25,
     signals: {},
     layerChange: {},
     ...over,
@@ -103,6 +104,11 @@ describe('TrackingCallback', () => {
         [0, 0],
         [1, 1],
         [2, 0],
+      ],
+      epoch_frozen_fraction: [
+        [0, 0.25],
+        [1, 0.25],
+        [2, 0.25],
       ],
       lr: [
         [0, 0.1],

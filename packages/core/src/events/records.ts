@@ -48,6 +48,8 @@ export interface EpochRecord extends EvaluationRecord {
   readonly compute: ComputeRecord;
   /** Steps per plan (`describePlan`): what the epoch froze. */
   readonly plans: Readonly<Record<string, number>>;
+  /** Share of the model's scalar parameters frozen, averaged over the epoch's steps. */
+  readonly frozenFraction: number;
   /** The policy's own signals at the epoch's end (e.g. WUS's Δ), from `SkipPolicy.signals`. */
   readonly signals: Readonly<Record<string, number>>;
   /** Wall time of the epoch including evaluation. */

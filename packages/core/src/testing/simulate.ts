@@ -159,6 +159,7 @@ export async function simulatePolicy(policy: SkipPolicy, opts: SimulateOptions):
       trainTimeMs: 0,
       compute: { forward: 0, dX: 0, dW: 0 },
       plans: {},
+      frozenFraction: 0,
       signals: { ...policy.signals?.() },
       epochTimeMs: 0,
     };

@@ -192,6 +192,10 @@ describe('frozen-prefix cache (cpu backend)', () => {
     const forward = (r: typeof cached) => r.result.epochs.map((e) => e.compute.forward);
     expect(forward(cached)[1]!).toBeLessThan(forward(recomputed)[1]!);
     expect(forward(cached)[0]).toBe(forward(recomputed)[0]);
+    // What the window froze is recorded per epoch: both convolutions' share of the parameters.
+    const convs = 3 * 3 * 1 * 4 + 4 + 3 * 3 * 4 * 6 + 6; // 'same' padding: 8×8 → pool 4×4 → flatten 4·4·6 = 96
+    const all = convs + 96 * 8 + 8 + 8 * 3 + 3;
+    expect(cached.result.epochs[0]!.frozenFraction).toBeCloseTo(convs / all, 10);
   });
 
   it('is not used past its budget, nor for augmented data', async () => {

@@ -69,6 +69,8 @@ interface ResolvedPlan {
   readonly vars: tf.Variable[];
   readonly description: string;
   readonly skipsWeights: boolean;
+  /** Share of the model's scalars this plan freezes. */
+  readonly frozenFraction: number;
   readonly forward: ForwardOptions;
   /** Leading stages frozen and cacheable (0: none). */
   readonly prefixStages: number;
@@ -195,6 +197,7 @@ export class Trainer {
     let skipped = 0;
     let lastLr = this.o.lr;
     const plans: Record<string, number> = {};
+    let frozen = 0;
     const batches = this.o.data.train.batches({
       batchSize: this.o.batchSize,
       shuffleSeed: deriveSeed(this.o.seed, 'data-order', this.epoch),
@@ -213,6 +216,7 @@ export class Trainer {
       seen += batch.size;
       if (resolved.skipsWeights) skipped++;
       plans[resolved.description] = (plans[resolved.description] ?? 0) + 1;
+      frozen += resolved.frozenFraction;
       const lr = learningRate(this.o.lr, this.scheduleFactor, plan, reportedGroup(plan, resolved.skipsWeights));
       lastLr = lr;
       const step: StepRecord = { epoch: this.epoch, step: this.step, stepInEpoch: this.stepInEpoch, skippedWeights: resolved.skipsWeights, lr };
@@ -255,6 +259,7 @@ export class Trainer {
       trainTimeMs,
       compute,
       plans,
+      frozenFraction: this.stepInEpoch === 0 ? 0 : frozen / this.stepInEpoch,
       signals: { ...this.o.policy.signals?.() },
       epochTimeMs: performance.now() - epochStart,
     };
@@ -289,6 +294,7 @@ export class Trainer {
       params,
       vars: params.map((p) => p.variable),
       description: describePlan(plan),
+      frozenFraction: 1 - params.reduce((n, p) => n + p.variable.size, 0) / Math.max(1, this.o.model.parameters.reduce((n, p) => n + p.variable.size, 0)),
       skipsWeights: skipsWeights(plan) || this.o.model.parameters.some((p) => p.group === 'weight' && frozen.has(p.name)),
       forward: { gradientFloor: Number.isFinite(minDepth) ? minDepth : Number.POSITIVE_INFINITY, frozen },
       prefixStages: prefix > 0 && stages !== undefined && this.cache.fits(stages, prefix, split.count) ? prefix : 0,

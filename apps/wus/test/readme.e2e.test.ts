@@ -1,0 +1,64 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
+import { wus } from './capture.js';
+
+/**
+ * Every configuration sample in the READMEs and docs, and the main job's config file, is run
+ * by the CLI (on a slice of the data, one epoch), so a sample that stops working fails CI.
+ */
+const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
+const docs = [
+  'README.md',
+  'apps/wus/README.md',
+  ...['docs', 'packages', 'plugins'].flatMap((d) =>
+    readdirSync(join(root, d), { withFileTypes: true }).map((e) => (e.isDirectory() ? `${d}/${e.name}/README.md` : `${d}/${e.name}`)),
+  ),
+].filter((f) => f.endsWith('.md') && (() => { try { readFileSync(join(root, f)); return true; } catch { return false; } })());
+
+const blocks = (lang: string) =>
+  docs.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m, i) => [`${file} #${i + 1}`, m[1]!] as const));
+
+const SCHEDULES = ['constant', 'step', 'cosine', 'plateau'];
+const quick = ['--limit', '256', '--epochs', '1', '--batch-size', '64'];
+const dir = mkdtempSync(join(tmpdir(), 'readme-'));
+
+async function runConfig(name: string, config: Record<string, unknown>) {
+  const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '_')}.yaml`);
+  writeFileSync(file, JSON.stringify(config));
+  const r = await wus(['policies' in config ? 'compare' : 'train', '--config', file, ...quick]);
+  expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+}
+
+describe('configuration samples in the docs run', () => {
+  it('finds samples to run', () => {
+    expect(blocks('yaml').length).toBeGreaterThanOrEqual(6);
+    expect(blocks('json').length).toBeGreaterThanOrEqual(5);
+  });
+
+  it.each(blocks('yaml'))('YAML %s', async (name, text) => {
+    await runConfig(name, parseYaml(text) as Record<string, unknown>);
+  });
+
+  // JSON samples that are plugin specs ({ name, options }): a policy, or an LR schedule. (Others
+  // document file formats, e.g. the run store's meta.json.)
+  const specs = blocks('json').filter(([, text]) => {
+    try {
+      const v = JSON.parse(text) as Record<string, unknown>;
+      return typeof v['name'] === 'string' && Object.keys(v).every((k) => k === 'name' || k === 'options');
+    } catch {
+      return false;
+    }
+  });
+  it.each(specs)('JSON %s', async (name, text) => {
+    const spec = JSON.parse(text) as { name: string };
+    await runConfig(name, SCHEDULES.includes(spec.name) ? { lrSchedule: spec } : { policy: spec });
+  });
+
+  it("the main job's config file", async () => {
+    await runConfig('main-job', parseYaml(readFileSync(join(root, 'tools/main-job.yaml'), 'utf8')) as Record<string, unknown>);
+  });
+});

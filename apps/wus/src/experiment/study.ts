@@ -60,7 +60,9 @@ export class Study {
       await study.logArtifact('comparison.txt', `${table}\n`);
       await study.logArtifact('comparison.json', JSON.stringify(rows, null, 2));
       await study.end('FINISHED');
-      this.output.err(`study run ${study.id} (${trials.length} trials) in ${session.config.experiment}`);
+      this.output.err(
+        `study run ${study.id} (${trials.length} trials) in experiment "${session.config.experiment}": \`wus runs show ${study.id.slice(0, 8)}\`, each trial's weights with \`wus evaluate <trial id>\``,
+      );
       return { studyRunId: study.id, trials, rows, table };
     } catch (e) {
       for (const t of open) await this.runner.failTrial(t, e);

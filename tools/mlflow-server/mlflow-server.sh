@@ -75,7 +75,7 @@ cmd_start() {
   fi
   echo "$port" > "$dir/port"
 
-  local app=()
+  local app=() env=()
   if [ -n "$auth" ]; then
     [ -f "$dir/auth-admin" ] || echo "$auth" > "$dir/auth-admin"
     # Basic auth as MLflow ships it; the credential cache spares a PBKDF2 check per request.
@@ -90,11 +90,14 @@ auth_cache_ttl_seconds = 300
 INI
     [ -f "$dir/secret-key" ] || head -c 32 /dev/urandom | sha256sum | cut -d' ' -f1 > "$dir/secret-key"
     app=(--app-name basic-auth)
+    # Only with --auth: MLflow reads this file on every request once the variable is set, and a
+    # server without auth would answer 500 (KeyError 'mlflow') to the UI's run search.
+    env=(MLFLOW_AUTH_CONFIG_PATH="$dir/basic_auth.ini")
   fi
 
   # setsid: the server and its uvicorn child form one process group that stop/kill end together.
   # Job execution (a second Python process for GenAI jobs) is not needed by the tracking tests.
-  MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false MLFLOW_AUTH_CONFIG_PATH="$dir/basic_auth.ini" \
+  env MLFLOW_SERVER_ENABLE_JOB_EXECUTION=false "${env[@]}" \
   MLFLOW_FLASK_SERVER_SECRET_KEY="$(cat "$dir/secret-key" 2>/dev/null || true)" \
     setsid "$VENV/bin/mlflow" server \
       --host 127.0.0.1 --port "$port" --workers 1 \

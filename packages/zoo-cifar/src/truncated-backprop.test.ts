@@ -25,6 +25,22 @@ async function step(model: Model, plan: UpdatePlan): Promise<{ kernels: string[]
 
 const below = (d: number): UpdatePlan => ({ groups: FULL_UPDATE.groups, freezeBelowDepth: d });
 
+/** One step of `plan` on `model`: the kernel counts it implies, and frozen parameters bit-identical. */
+async function expectKernels(model: Model, plan: UpdatePlan, expected: { convs: number; filter: number; input: number; matmul: number }): Promise<void> {
+  const { kernels, unchanged } = await step(model, plan);
+  expect(count(kernels, 'Conv2D')).toBe(expected.convs);
+  expect(count(kernels, 'Conv2DBackpropFilter')).toBe(expected.filter);
+  expect(count(kernels, 'Conv2DBackpropInput')).toBe(expected.input);
+  // 1 forward matmul, + its dW when the classifier's weight updates, + its dX when anything below trains.
+  expect(count(kernels, 'BatchMatMul')).toBe(expected.matmul);
+  const d = plan.freezeBelowDepth ?? 0;
+  for (const p of model.parameters) {
+    const frozen = p.depth < d || !plan.groups.includes(p.group);
+    expect(unchanged.has(p.name), `${p.name} frozen=${frozen}`).toBe(frozen);
+  }
+  model.dispose();
+}
+
 beforeAll(async () => {
   await selectBackend('cpu');
 });
@@ -38,19 +54,7 @@ describe('VGG-11 (width 1/8): kernels per plan', () => {
     ['front 6 convs frozen', below(12), { filter: 2, input: 1, matmul: 3 }],
     ['classifier only', below(16), { filter: 0, input: 0, matmul: 2 }],
   ] as const)('%s', async (_name, plan: UpdatePlan, expected) => {
-    const model = buildVgg11({ inputShape: [32, 32, 1], numClasses: 10, seed: 1, widthMultiplier: 0.125 });
-    const { kernels, unchanged } = await step(model, plan);
-    expect(count(kernels, 'Conv2D')).toBe(8);
-    expect(count(kernels, 'Conv2DBackpropFilter')).toBe(expected.filter);
-    expect(count(kernels, 'Conv2DBackpropInput')).toBe(expected.input);
-    // 1 forward matmul, + its dW when the classifier's weight updates; its dX never (input of a conv-less flatten below is frozen or a conv's).
-    expect(count(kernels, 'BatchMatMul')).toBe(expected.matmul);
-    const d = plan.freezeBelowDepth ?? 0;
-    for (const p of model.parameters) {
-      const frozen = p.depth < d || !plan.groups.includes(p.group);
-      expect(unchanged.has(p.name), `${p.name} frozen=${frozen}`).toBe(frozen);
-    }
-    model.dispose();
+    await expectKernels(buildVgg11({ inputShape: [32, 32, 1], numClasses: 10, seed: 1, widthMultiplier: 0.125 }), plan, { convs: 8, ...expected });
   });
 });
 
@@ -65,17 +69,6 @@ describe('ResNet-18 (width 1/8): kernels per plan', () => {
     ['blocks 1–2 frozen', below(10), { filter: 15, input: 13, matmul: 3 }],
     ['classifier only', below(40), { filter: 0, input: 0, matmul: 2 }],
   ] as const)('%s', async (_name, plan: UpdatePlan, expected) => {
-    const model = buildResnet18({ inputShape: [32, 32, 1], numClasses: 10, seed: 1, widthMultiplier: 0.125 });
-    const { kernels, unchanged } = await step(model, plan);
-    expect(count(kernels, 'Conv2D')).toBe(20);
-    expect(count(kernels, 'Conv2DBackpropFilter')).toBe(expected.filter);
-    expect(count(kernels, 'Conv2DBackpropInput')).toBe(expected.input);
-    expect(count(kernels, 'BatchMatMul')).toBe(expected.matmul);
-    const d = plan.freezeBelowDepth ?? 0;
-    for (const p of model.parameters) {
-      const frozen = p.depth < d || !plan.groups.includes(p.group);
-      expect(unchanged.has(p.name), `${p.name} frozen=${frozen}`).toBe(frozen);
-    }
-    model.dispose();
+    await expectKernels(buildResnet18({ inputShape: [32, 32, 1], numClasses: 10, seed: 1, widthMultiplier: 0.125 }), plan, { convs: 20, ...expected });
   });
 });

@@ -9,34 +9,14 @@ import { Sgd } from '../optim/sgd.js';
 import { FULL_UPDATE, type UpdatePlan } from '../plan/update-plan.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import { toyDataset } from '../testing/array-split.js';
+import { tinyConvNet } from './test-support/tiny-convnet.js';
 import { Trainer } from './trainer.js';
 
 const fixed = (plan: UpdatePlan): SkipPolicy => ({ description: 'fixed', plan: () => plan });
 const count = (names: string[], name: string) => names.filter((n) => n === name).length;
 
-/** conv(0) → BN(1) → relu → pool → conv(2) → relu → flatten → dense(3) → relu → dense(4). */
-function convNet(seed = 1) {
-  return nn.sequential({
-    name: 'tiny-convnet',
-    inputShape: [8, 8, 2],
-    numClasses: 3,
-    seed,
-    layers: [
-      nn.conv2d({ filters: 4, kernelSize: 3 }),
-      nn.batchNorm(),
-      nn.relu(),
-      nn.maxPool({ size: 2 }),
-      nn.conv2d({ filters: 4, kernelSize: 3 }),
-      nn.relu(),
-      nn.flatten(),
-      nn.dense({ units: 8 }),
-      nn.relu(),
-      nn.dense({ units: 3 }),
-    ],
-  });
-}
-
-function setup(plan: UpdatePlan = FULL_UPDATE, model = convNet()) {
+/** The shared tiny conv net: conv (0) → BN (1) → ReLU → pool → conv (2) → ReLU → flatten → dense (3) → ReLU → dense (4). */
+function setup(plan: UpdatePlan = FULL_UPDATE, model = tinyConvNet(1)) {
   const data = toyDataset({ count: 16, sampleShape: [8, 8, 2], numClasses: 3, seed: 2 });
   const trainer = new Trainer({ model, data, optimizer: new Sgd({ momentum: 0.9 }), policy: fixed(plan), epochs: 1, batchSize: 16, lr: 0.1, seed: 3 });
   const batch = [...data.train.batches({ batchSize: 16 })][0]!;
@@ -89,8 +69,8 @@ describe('layer-wise plans: truncated backprop (cpu backend, our kernels)', () =
 
   it('gradients through the no-dx BatchNorm path equal those of the fused kernel', () => {
     const plan: UpdatePlan = { groups: FULL_UPDATE.groups, freezeLayers: ['conv2d_1'] };
-    const a = setup(plan, convNet(7));
-    const b = setup(FULL_UPDATE, convNet(7));
+    const a = setup(plan, tinyConvNet(7));
+    const b = setup(FULL_UPDATE, tinyConvNet(7));
     tf.dispose(Object.values(a.trainer.trainStep(a.batch.x, a.batch.y, plan)));
     // Same step with conv 1 in the list but a zero learning rate for it: BN's fused backward runs.
     tf.dispose(Object.values(b.trainer.trainStep(b.batch.x, b.batch.y, { ...FULL_UPDATE, layerLrScale: { conv2d_1: 0 } })));

@@ -6,6 +6,7 @@ import { Sgd } from '../optim/sgd.js';
 import { FULL_UPDATE, skipWeights, type UpdatePlan } from '../plan/update-plan.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import { toyDataset } from '../testing/array-split.js';
+import { tinyConvNet } from './test-support/tiny-convnet.js';
 import { Trainer } from './trainer.js';
 
 const WEIGHT_GRADIENT_KERNELS = ['Conv2DBackpropFilter'];
@@ -14,29 +15,9 @@ function fixedPolicy(plan: UpdatePlan): SkipPolicy {
   return { description: 'fixed', plan: () => plan };
 }
 
-function convNet(seed: number) {
-  return nn.sequential({
-    name: 'tiny-convnet',
-    inputShape: [8, 8, 2],
-    numClasses: 3,
-    seed,
-    layers: [
-      nn.conv2d({ filters: 4, kernelSize: 3 }),
-      nn.batchNorm(),
-      nn.relu(),
-      nn.maxPool({ size: 2 }),
-      nn.conv2d({ filters: 4, kernelSize: 3 }),
-      nn.relu(),
-      nn.flatten(),
-      nn.dense({ units: 8 }),
-      nn.relu(),
-      nn.dense({ units: 3 }),
-    ],
-  });
-}
 
 function setup() {
-  const model = convNet(1);
+  const model = tinyConvNet(1);
   const data = toyDataset({ count: 16, sampleShape: [8, 8, 2], numClasses: 3, seed: 2 });
   const trainer = new Trainer({ model, data, optimizer: new Sgd({ momentum: 0.9, weightDecay: 1e-3 }), policy: fixedPolicy(FULL_UPDATE), epochs: 1, batchSize: 16, lr: 0.1, seed: 3 });
   const batch = [...data.train.batches({ batchSize: 16 })][0]!;

@@ -95,7 +95,7 @@ describe.skipIf(!haveRealData)('layer-wise bad input: one line, exit 2, before a
     for (const bad of ['-3', 'lots', '0MiB']) {
       const r = await wus(['train', ...quick, '--prefix-cache', bad]);
       expect(r.code, bad).toBe(2);
-      expect(r.stderr).toMatch(/prefixCache: expected a positive size such as 512MiB or 2GiB \(or "off"\)/);
+      expect(r.stderr.trim()).toBe(`wus: error: --prefix-cache must be a positive size such as 512MiB or 2GiB (or "off"), got ${JSON.stringify(bad)}`);
     }
   });
 

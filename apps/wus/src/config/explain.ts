@@ -61,6 +61,7 @@ function requirement(issue: z.core.$ZodIssue): string {
     case 'not_multiple_of':
       return 'must be an integer';
     default:
+      // Our own refinements already say what the value must be.
       return i.message.replace(/^Invalid input: /, '').replace(/^Too (small|big): /, '');
   }
 }

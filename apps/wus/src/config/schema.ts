@@ -8,7 +8,7 @@ export const sizeSchema = z.union([z.number(), z.string()]).transform((v, ctx) =
   const m = typeof v === 'number' ? null : /^\s*([0-9]*\.?[0-9]+(?:e[0-9]+)?)\s*([a-z]*)\s*$/i.exec(v);
   const bytes = v === 'off' ? 0 : typeof v === 'number' ? v : m === null ? Number.NaN : Number(m[1]) * (m[2] === '' ? 1 : (UNITS[m[2]!.toUpperCase()] ?? Number.NaN));
   if (!(Number.isFinite(bytes) && bytes > 0) && v !== 'off') {
-    ctx.addIssue({ code: 'custom', message: `expected a positive size such as 512MiB or 2GiB (or "off"), got ${JSON.stringify(v)}` });
+    ctx.addIssue({ code: 'custom', message: 'must be a positive size such as 512MiB or 2GiB (or "off")' });
     return z.NEVER;
   }
   return Math.floor(bytes);

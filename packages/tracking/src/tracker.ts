@@ -56,4 +56,6 @@ export interface RunHandle {
 
 export interface Tracker {
   startRun(options: StartRunOptions): Promise<RunHandle>;
+  /** Where a person opens the run (trackers with a UI, once the run reached it). */
+  runLinks?(localRunId: string, experiment: string): Promise<{ run: string; experiment: string } | undefined>;
 }

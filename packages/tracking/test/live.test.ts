@@ -20,7 +20,8 @@ describeWithServer('live logging', () => {
     const store = new LocalRunStore(join(await tempRoot(), 'runs'));
     const client = testClient();
     const tracker = new MlflowTracker({ client, store, probeIntervalMs: 200, endTimeoutMs: 20_000 });
-    const run = await tracker.startRun({ name: 'live', experiment: uniqueName('live') });
+    const experiment = uniqueName('live');
+    const run = await tracker.startRun({ name: 'live', experiment });
     const model = nn.sequential({ name: 'mlp', inputShape: [32], numClasses: 4, seed: 1, layers: [nn.dense({ units: 256 }), nn.relu(), nn.dense({ units: 4 })] });
     const data = toyDataset({ count: 4096, sampleShape: [32], numClasses: 4, seed: 2 });
     const optimizer = new Sgd({ momentum: 0.9 });
@@ -49,5 +50,13 @@ describeWithServer('live logging', () => {
     const during = seen.filter((s) => s.status === 'RUNNING' && s.points > 0 && s.points < epochs);
     expect(during.length, JSON.stringify(seen)).toBeGreaterThan(0);
     expect(new Set(during.map((s) => s.points)).size).toBeGreaterThan(1);
+    // The links the CLI prints: the run's page and the experiment's runs table.
+    const links = await tracker.runLinks(run.id, experiment);
+    const remote = tracker.remoteRunId(run.id)!;
+    const experimentId = (await client.runs.get(remote)).info.experimentId;
+    expect(links).toEqual({
+      run: `${tracker.trackingUri.replace(/\/+$/, '')}/#/experiments/${experimentId}/runs/${remote}`,
+      experiment: `${tracker.trackingUri.replace(/\/+$/, '')}/#/experiments/${experimentId}?workflowType=machine_learning`,
+    });
   });
 });

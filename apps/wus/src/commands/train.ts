@@ -41,6 +41,8 @@ export function registerTrain(program: Command, container: () => DependencyConta
     const session = await runner.open(config);
     const policy = config.policy;
     const trial = await runner.runTrial(session, policy, { label: typeof policy === 'string' ? policy : policy.name });
+    const links = await runner.runLinks(trial.runId, config.experiment);
+    if (links !== undefined) c.resolve<Output>(TOKENS.Output).err(`mlflow: run ${links.run} — all runs: ${links.experiment}`);
     const out = c.resolve<Output>(TOKENS.Output);
     const [row] = compareRows([trial]);
     out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : `${formatTable([row!])}\nrun ${trial.runId}`);

@@ -245,6 +245,11 @@ export class ExperimentRunner {
     trial.optimizer.dispose();
   }
 
+  /** MLflow UI links of a run, when runs go to MLflow and this one reached it. */
+  async runLinks(runId: string, experiment: string): Promise<{ run: string; experiment: string } | undefined> {
+    return this.tracker.runLinks?.(runId, experiment);
+  }
+
   async startStudy(session: Session, name: string, params: Record<string, unknown>): Promise<RunHandle> {
     return this.tracker.startRun({
       name,

@@ -60,6 +60,8 @@ export class Study {
       await study.logArtifact('comparison.txt', `${table}\n`);
       await study.logArtifact('comparison.json', JSON.stringify(rows, null, 2));
       await study.end('FINISHED');
+      const links = await this.runner.runLinks(study.id, session.config.experiment);
+      if (links !== undefined) this.output.err(`mlflow: study ${links.run} — all runs: ${links.experiment}`);
       this.output.err(
         `study run ${study.id} (${trials.length} trials) in experiment "${session.config.experiment}": \`wus runs show ${study.id.slice(0, 8)}\`, each trial's weights with \`wus evaluate <trial id>\``,
       );

@@ -122,6 +122,19 @@ export class MlflowTracker implements Tracker {
     return this.ctx.remoteIds.get(localRunId);
   }
 
+  /**
+   * Links into MLflow's UI for a local run, once it exists on the server: the run's own page and
+   * its experiment's runs table (`workflowType=machine_learning`: MLflow 3 otherwise opens an
+   * experiment on its GenAI traces page). Undefined while the run has not reached the server.
+   */
+  async runLinks(localRunId: string, experiment: string): Promise<{ run: string; experiment: string } | undefined> {
+    const remote = this.remoteRunId(localRunId);
+    if (remote === undefined || !this.isOnline) return undefined;
+    const id = await this.ctx.experimentId(experiment);
+    const base = this.trackingUri.replace(/\/+$/, '');
+    return { run: `${base}/#/experiments/${id}/runs/${remote}`, experiment: `${base}/#/experiments/${id}?workflowType=machine_learning` };
+  }
+
   async startRun(options: StartRunOptions): Promise<RunHandle> {
     if (this.fatal !== undefined) throw this.fatal;
     // Credentials, URI and experiment are checked before the local run exists: a run that can

@@ -87,6 +87,7 @@ export class ExperimentRunner {
   async open(config: TrainConfig, policies: readonly PluginSpec[] = [config.policy]): Promise<Session> {
     for (const specifier of config.plugins) await this.registry.load(specifier, importPluginModule);
     this.registry.get('model', config.model);
+    // Options are checked here, before the data loads; pre-flight checks plans on the model after.
     for (const spec of policies) this.registry.createPolicy(spec);
     for (const spec of config.callbacks) this.registry.createCallback(spec);
     if (config.lrSchedule !== undefined) this.registry.createScheduler(config.lrSchedule);
@@ -101,8 +102,10 @@ export class ExperimentRunner {
       },
       { registry: this.registry },
     );
-    const requiredKernels = await probeRequiredKernels(() => this.buildModel(config, data));
-    await this.preflight(config, data, policies);
+    const requiredKernels = await probeRequiredKernels(
+      () => this.buildModel(config, data),
+      (model) => this.preflight(config, data, model, policies),
+    );
     const backend = await selectBackend(config.backend, { requiredKernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
@@ -110,21 +113,16 @@ export class ExperimentRunner {
   }
 
   /**
-   * Gives every policy the model's structure and asks for its first plan, as training will, on a
-   * throwaway model: a scope the model cannot have or a plan naming nothing real fails now,
-   * before any trial trains.
+   * Gives every policy the model's structure and asks for its first plan, as training will, on
+   * the throwaway model of the kernel probe: a scope the model cannot have or a plan naming
+   * nothing real fails now, before any trial trains.
    */
-  private async preflight(config: TrainConfig, data: DatasetBundle, policies: readonly PluginSpec[]): Promise<void> {
-    const model = this.buildModel(config, data);
-    try {
-      for (const spec of policies) {
-        const policy = this.registry.createPolicy(spec);
-        const trainer = new Trainer({ model, data, optimizer: buildOptimizer(config), policy, epochs: config.epochs, batchSize: config.batchSize, lr: config.lr, seed: config.seed, prefixCacheBytes: config.prefixCache });
-        await policy.onTrainBegin?.(trainer.context());
-        trainer.checkPlan(policy.plan({ ...trainer.context(), epoch: 0 }));
-      }
-    } finally {
-      model.dispose();
+  private async preflight(config: TrainConfig, data: DatasetBundle, model: Model, policies: readonly PluginSpec[]): Promise<void> {
+    for (const spec of policies) {
+      const policy = this.registry.createPolicy(spec);
+      const trainer = new Trainer({ model, data, optimizer: buildOptimizer(config), policy, epochs: config.epochs, batchSize: config.batchSize, lr: config.lr, seed: config.seed, prefixCacheBytes: config.prefixCache });
+      await policy.onTrainBegin?.(trainer.context());
+      trainer.checkPlan(policy.plan({ ...trainer.context(), epoch: 0 }));
     }
   }
 

@@ -111,12 +111,16 @@ export async function selectBackend(
 
 /**
  * The kernels a model needs, learnt by building it once on the always-available cpu backend
- * (variables live on a backend, so building needs one) and disposing it.
+ * (variables live on a backend, so building needs one) and disposing it. `inspect` may look at
+ * the same throwaway model first (the app's pre-flight checks of policies), so it is built once.
  */
-export async function probeRequiredKernels(build: () => Model): Promise<readonly string[]> {
+export async function probeRequiredKernels(build: () => Model, inspect?: (model: Model) => Promise<void>): Promise<readonly string[]> {
   await tf.setBackend('cpu');
   const model = build();
-  const kernels = model.requiredKernels ?? [];
-  model.dispose();
-  return kernels;
+  try {
+    await inspect?.(model);
+    return model.requiredKernels ?? [];
+  } finally {
+    model.dispose();
+  }
 }

@@ -83,7 +83,7 @@ export function planKey(plan: UpdatePlan): string {
   ]);
 }
 
-/** Short human-readable form for logs: `full`, `bias,norm-shift`, `depth≥3: all`, … */
+/** Short human-readable form for logs: `full`, `update bias+norm-shift`, `frozen depth<3, update all`, … */
 export function describePlan(plan: UpdatePlan): string {
   const groups = PARAMETER_GROUPS.every((g) => plan.groups.includes(g)) ? 'all' : plan.groups.join('+') || 'none';
   const parts: string[] = [];

@@ -16,6 +16,9 @@ import type { ModelStages } from '../model/model.js';
  * The store is one float32 array of `count × features` on the host; a prefix whose outputs for
  * the whole split would exceed the budget is not cached (recomputed as without a cache).
  */
+/** Floats per sample after `stages` stages. */
+const featuresAfter = (model: ModelStages, stages: number) => model.shapeAfter(stages).reduce((a, b) => a * b, 1);
+
 export class PrefixCache {
   private stages = 0;
   private features = 0;
@@ -27,8 +30,7 @@ export class PrefixCache {
 
   /** Whether the outputs of `stages` stages for `count` samples fit the budget. */
   fits(model: ModelStages, stages: number, count: number): boolean {
-    const features = model.shapeAfter(stages).reduce((a, b) => a * b, 1);
-    return stages > 0 && count * features * 4 <= this.budgetBytes;
+    return stages > 0 && count * featuresAfter(model, stages) * 4 <= this.budgetBytes;
   }
 
   /** Stages cached now (0: nothing). */
@@ -50,7 +52,7 @@ export class PrefixCache {
   prefixOutput(model: ModelStages, stages: number, x: tf.Tensor, indices: Uint32Array, count: number): tf.Tensor {
     if (this.store === undefined || this.stages !== stages) {
       this.stages = stages;
-      this.features = model.shapeAfter(stages).reduce((a, b) => a * b, 1);
+      this.features = featuresAfter(model, stages);
       this.store = new Float32Array(count * this.features);
       this.filled = new Uint8Array(count);
     }

@@ -285,7 +285,7 @@ export class Trainer {
     if (entry !== undefined) return entry;
     validatePlan(plan, this.structure, this.o.policy.description);
     const params = this.o.model.parameters.filter((p) => updates(plan, p));
-    const frozen = new Set(this.o.model.parameters.filter((p) => !params.includes(p)).map((p) => p.name));
+    const frozen = new Set(this.o.model.parameters.filter((p) => !updates(plan, p)).map((p) => p.name));
     const minDepth = Math.min(...params.map((p) => p.depth));
     const stages = this.o.model.stages;
     const split = this.o.data.train;
@@ -317,12 +317,17 @@ export class Trainer {
       const h = this.cache.prefixOutput(this.o.model.stages!, r.prefixStages, batch.x, batch.indices, this.o.data.train.count);
       setFlopPhase('off');
       try {
-        return this.trainStep(h, batch.y, plan, r.prefixStages);
+        return this.runPlan(h, batch.y, plan, r, r.prefixStages);
       } finally {
         h.dispose();
       }
     }
-    return this.trainStep(batch.x, batch.y, plan);
+    return this.runPlan(batch.x, batch.y, plan, r, 0);
+  }
+
+  /** One step of `plan` on a batch (warm-up, benchmarks, tests), without the prefix cache. */
+  trainStep(x: tf.Tensor, y: tf.Tensor1D, plan: UpdatePlan): StepOutput {
+    return this.runPlan(x, y, plan, this.resolve(plan), 0);
   }
 
   /**
@@ -331,8 +336,7 @@ export class Trainer {
    * gradient runs below the lowest updated parameter. `fromStage` > 0: `x` is the output of
    * that many (frozen, cached) stages.
    */
-  trainStep(x: tf.Tensor, y: tf.Tensor1D, plan: UpdatePlan, fromStage = 0): StepOutput {
-    const r = this.resolve(plan);
+  private runPlan(x: tf.Tensor, y: tf.Tensor1D, plan: UpdatePlan, r: ResolvedPlan, fromStage: number): StepOutput {
     const forward = { ...this.forwardOptions(), ...r.forward };
     const logitsOf = () =>
       fromStage === 0 ? this.o.model.forward(x, true, forward) : (this.o.model.stages!.forwardRange(x, fromStage, Number.POSITIVE_INFINITY, true, forward) as tf.Tensor2D);

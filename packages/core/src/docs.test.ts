@@ -38,6 +38,9 @@ describe('docs/PLUGIN-API.md', () => {
     ['events/records.ts', 'TrainResult'],
     ['policy/skip-policy.ts', 'SkipPolicy'],
     ['model/structure.ts', 'LayerInfo'],
+    ['checkpoint/stateful.ts', 'Stateful'],
+    ['callbacks/callback.ts', 'TrainerAccess'],
+    ['callbacks/callback.ts', 'WeightSnapshot'],
   ])('names every member of %s › %s', (file, name) => {
     const names = members(file, name);
     expect(names.length).toBeGreaterThan(0);

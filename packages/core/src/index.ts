@@ -4,6 +4,7 @@
  */
 export * from './backend/index.js';
 export * from './callbacks/index.js';
+export * from './checkpoint/index.js';
 export * from './data/index.js';
 export * from './errors/index.js';
 export * from './events/index.js';

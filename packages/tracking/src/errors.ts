@@ -8,6 +8,7 @@ export type StoreErrorReason =
   | 'param-conflict'
   | 'invalid-input'
   | 'run-ended'
+  | 'run-active'
   | 'corrupt'
   | 'io'
   // MLflow tracking server (MlflowTracker, `wus sync`)

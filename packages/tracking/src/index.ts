@@ -22,6 +22,7 @@ export {
   type StoreErrorReason,
 } from './errors.js';
 export { LocalRunStore, RUN_FILES, defaultRunStoreRoot, type LocalRunStoreOptions } from './local-store.js';
+export { CheckpointDirectory, type CheckpointDirectoryOptions } from './checkpoints.js';
 export {
   STORE_FORMAT_VERSION,
   type ArtifactInfo,
@@ -51,6 +52,7 @@ export {
   TrackingCallback,
   epochMetricPoints,
   finalMetricPoints,
+  metricPointId,
   type TrackingCallbackOptions,
 } from './tracking-callback.js';
 export { LEARNING_CURVE_ARTIFACT, learningCurveSpec, renderLearningCurveSvg, type LearningCurveEpoch } from './learning-curve.js';

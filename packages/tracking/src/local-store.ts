@@ -131,6 +131,38 @@ export class LocalRunStore implements Tracker, RunReader {
     return new LocalRunHandle(dir, meta, params, tags, this.fsyncIntervalMs, this.now);
   }
 
+  /**
+   * Reopens a run that stopped without finishing (killed, failed, or RUNNING with its process
+   * gone) to go on logging to it: its status is RUNNING again, owned by this process. A run
+   * another live process still writes, or a FINISHED one, is refused.
+   */
+  async resumeRun(id: string): Promise<RunHandle> {
+    const { dir, runId } = await this.locate(id);
+    const info = await this.readInfo(dir);
+    if (!info.ok) throw new StoreError('corrupt', `Run ${runId}: ${info.message}. Inspect or remove ${dir}.`, { runId });
+    const r = info.info;
+    if (r.status === 'FINISHED') throw new StoreError('run-ended', `Run ${runId} finished; there is nothing to resume.`, { runId });
+    if (r.status === 'RUNNING' && r.processState !== 'gone') {
+      throw new StoreError(
+        'run-active',
+        `Run ${runId} is still being written by process ${r.pid} on ${r.hostname || 'another host'}; stop it first (or wait for it to end).`,
+        { runId },
+      );
+    }
+    const issues: StoreIssue[] = [];
+    const params = await readStringRecord(join(dir, RUN_FILES.params), issues);
+    const tags = await readStringRecord(join(dir, RUN_FILES.tags), issues);
+    const { dir: _dir, processState: _state, displayStatus: _display, ...stored } = r;
+    const meta: RunMeta = { ...stored, status: 'RUNNING', endTime: null, pid: process.pid, hostname: this.hostname };
+    await writeJsonAtomic(join(dir, RUN_FILES.meta), meta, runId);
+    return new LocalRunHandle(dir, meta, params, tags, this.fsyncIntervalMs, this.now);
+  }
+
+  /** The folder of a run (by id or unique prefix): where its files, and its checkpoints, live. */
+  async runFolder(id: string): Promise<{ dir: string; runId: string }> {
+    return this.locate(id);
+  }
+
   // ---------------------------------------------------------------- reading
 
   async listExperiments(): Promise<ExperimentInfo[]> {

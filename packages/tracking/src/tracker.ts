@@ -56,6 +56,8 @@ export interface RunHandle {
 
 export interface Tracker {
   startRun(options: StartRunOptions): Promise<RunHandle>;
+  /** Reopens a run that stopped without finishing (`--resume`): RUNNING again, logging where it left off. */
+  resumeRun(runId: string): Promise<RunHandle>;
   /** Where a person opens the run (trackers with a UI, once the run reached it). */
   runLinks?(localRunId: string, experiment: string): Promise<{ run: string; experiment: string } | undefined>;
 }

@@ -10,7 +10,17 @@ export interface TrackingCallbackOptions {
    * as `plots/learning-curve.svg` at train end (default true).
    */
   readonly learningCurve?: boolean;
+  /**
+   * Points the run already holds, as `metricPointId(key, step)` (a resumed run): they are not
+   * logged again. A resumed run may redo work the stopped process had logged (the epoch after
+   * its last checkpoint); the first record stands, so every (key, step) appears once, locally
+   * and in MLflow.
+   */
+  readonly alreadyLogged?: ReadonlySet<string>;
 }
+
+/** Identity of a metric point for `alreadyLogged`. */
+export const metricPointId = (key: string, step: number): string => `${step}\u0000${key}`;
 
 /**
  * Per-epoch metric keys written besides the trainer's own (`loss`, `accuracy`, `val_loss`,
@@ -103,8 +113,11 @@ function fraction(part: number, whole: number): number {
  */
 export class TrackingCallback implements Callback {
   readonly name = 'tracking';
+  /** What it has logged lives in the run itself; a resumed run reads it from there (`alreadyLogged`). */
+  readonly stateless = true;
   private readonly endRun: boolean;
   private readonly learningCurve: boolean;
+  private readonly alreadyLogged: ReadonlySet<string>;
 
   constructor(
     readonly run: RunHandle,
@@ -112,14 +125,19 @@ export class TrackingCallback implements Callback {
   ) {
     this.endRun = options.endRunOnTrainEnd ?? true;
     this.learningCurve = options.learningCurve ?? true;
+    this.alreadyLogged = options.alreadyLogged ?? new Set();
+  }
+
+  private async log(points: readonly MetricPoint[]): Promise<void> {
+    await this.run.logMetrics(points.filter((p) => !this.alreadyLogged.has(metricPointId(p.key, p.step))));
   }
 
   async onEpochEnd(_ctx: TrainingContext, epoch: EpochRecord): Promise<void> {
-    await this.run.logMetrics(epochMetricPoints(epoch));
+    await this.log(epochMetricPoints(epoch));
   }
 
   async onTrainEnd(_ctx: TrainingContext, result: TrainResult): Promise<void> {
-    await this.run.logMetrics(finalMetricPoints(result));
+    await this.log(finalMetricPoints(result));
     if (this.learningCurve && result.epochs.length > 0) {
       // A plot is not worth a failed run: a rendering error is stored in its place.
       let svg: string;

@@ -391,6 +391,46 @@ describe('run status', () => {
   });
 });
 
+describe('resuming a run', () => {
+  it('reopens a killed run or one whose process died: RUNNING again, logging appended, params kept', async () => {
+    const store = await newStore();
+    const run = await store.startRun({ name: 'r', experiment: 'e', params: { lr: 0.1 } });
+    await run.logMetrics([{ key: 'loss', value: 1, step: 0 }]);
+    await run.end('KILLED');
+    const again = await store.resumeRun(run.id.slice(0, 8));
+    expect(again.id).toBe(run.id);
+    let d = await store.getRun(run.id);
+    expect([d.info.status, d.info.endTime, d.info.pid]).toEqual(['RUNNING', null, process.pid]);
+    await again.logMetrics([{ key: 'loss', value: 0.5, step: 1 }]);
+    await expect(again.logParams({ lr: 0.2 })).rejects.toThrow(ParamConflictError);
+    await again.end('FINISHED');
+    d = await store.getRun(run.id);
+    expect(d.info.status).toBe('FINISHED');
+    expect(d.metrics['loss']!.map((p) => [p.step, p.value])).toEqual([[0, 1], [1, 0.5]]);
+
+    // A RUNNING run whose writer died resumes too.
+    const orphan = await store.startRun({ name: 'o', experiment: 'e' });
+    const metaFile = join(store.root, 'e', orphan.id, 'meta.json');
+    const meta = (await readJsonFile(metaFile)) as Record<string, unknown>;
+    await writeFile(metaFile, JSON.stringify({ ...meta, pid: spawnSync(process.execPath, ['-e', '']).pid }));
+    await (await store.resumeRun(orphan.id)).end('FINISHED');
+  });
+
+  it('refuses a finished run and one another live process writes, changing nothing', async () => {
+    const store = await newStore();
+    const done = await store.startRun({ name: 'd', experiment: 'e' });
+    await done.end('FINISHED');
+    const live = await store.startRun({ name: 'l', experiment: 'e' });
+    const before = await snapshot(store.root);
+    const finished = (await rejection(store.resumeRun(done.id))) as StoreError;
+    expect([finished.reason, finished.message]).toEqual(['run-ended', `Run ${done.id} finished; there is nothing to resume.`]);
+    const active = (await rejection(store.resumeRun(live.id))) as StoreError;
+    expect(active.reason).toBe('run-active');
+    expect(active.message).toMatch(new RegExp(`still being written by process ${process.pid}`));
+    expect(await snapshot(store.root)).toEqual(before);
+  });
+});
+
 describe('defaultRunStoreRoot', () => {
   it('uses $WUS_HOME/runs, else ./.wus/runs', () => {
     expect(defaultRunStoreRoot({ WUS_HOME: '/data/wus' }, '/cwd')).toBe(join('/data/wus', 'runs'));

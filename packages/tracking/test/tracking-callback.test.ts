@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   ListenerList,
@@ -7,7 +8,7 @@ import {
   type TrainResult,
 } from '@wus/core';
 import { describe, expect, it } from 'vitest';
-import { LocalRunStore, TrackingCallback, epochMetricPoints } from '../src/index.js';
+import { LocalRunStore, TrackingCallback, epochMetricPoints, metricPointId } from '../src/index.js';
 import { fakeClock, tempRoot } from './helpers.js';
 
 function epoch(i: number, over: Partial<EpochRecord> = {}): EpochRecord {
@@ -38,6 +39,23 @@ function series(d: Awaited<ReturnType<LocalRunStore['getRun']>>): Record<string,
 }
 
 describe('TrackingCallback', () => {
+  it('on a resumed run, logs none of the points the run already holds: every (key, step) once', async () => {
+    const store = new LocalRunStore({ root: join(await tempRoot(), 'runs'), now: fakeClock() });
+    const run = await store.startRun({ name: 'wus', experiment: 'mnist' });
+    // The stopped process had logged epoch 1 after its last checkpoint (epoch 0's end).
+    await run.logMetrics([...epochMetricPoints(epoch(0)), ...epochMetricPoints(epoch(1, { epochTimeMs: 111 }))]);
+    const held = Object.values((await store.getRun(run.id)).metrics).flat().map((p) => metricPointId(p.key, p.step));
+    const cb = new TrackingCallback(run, { alreadyLogged: new Set(held), learningCurve: false, endRunOnTrainEnd: false });
+    await cb.onEpochEnd(ctx, epoch(1)); // redone after the resume
+    await cb.onEpochEnd(ctx, epoch(2));
+    const d = await store.getRun(run.id);
+    const lines = (await readFile(join(store.root, 'mnist', run.id, 'metrics.jsonl'), 'utf8'))
+      .trim().split('\n').map((l) => JSON.parse(l) as { key: string; step: number });
+    const ids = lines.map((l) => metricPointId(l.key, l.step));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(d.metrics['epoch_time_s']!.map((p) => [p.step, p.value])).toEqual([[0, 2], [1, 0.111], [2, 2.002]]);
+  });
+
   it('logs the exact per-epoch and final metric series and ends the run FINISHED', async () => {
     const store = new LocalRunStore({ root: join(await tempRoot(), 'runs'), now: fakeClock() });
     const run = await store.startRun({ name: 'wus', experiment: 'mnist' });

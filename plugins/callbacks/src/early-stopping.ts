@@ -1,7 +1,10 @@
 import {
   ConfigError,
   parseOptions,
+  stateObject,
   type Callback,
+  type PluginState,
+  type Stateful,
   type CallbackPlugin,
   type EpochRecord,
   type TrainerAccess,
@@ -26,7 +29,7 @@ export type EarlyStoppingOptions = z.output<typeof earlyStoppingOptionsSchema>;
  * `patience` epochs, as Keras's EarlyStopping does. With `restoreBestWeights` the model is put
  * back to its best epoch when training stops early (the test evaluation then sees it).
  */
-export class EarlyStopping implements Callback {
+export class EarlyStopping implements Callback, Stateful {
   readonly name = 'early-stopping';
   private best = Number.NaN;
   private wait = 0;
@@ -80,6 +83,21 @@ export class EarlyStopping implements Callback {
 
   shouldStop(): boolean {
     return this.stop;
+  }
+
+  state(): PluginState {
+    return { best: this.best, bestEpoch: this.bestEpoch, wait: this.wait, stop: this.stop, snapshot: this.snapshot?.save() ?? null };
+  }
+
+  restore(state: PluginState): void {
+    const s = stateObject(state, 'callback "early-stopping"');
+    this.best = s['best'] as number;
+    this.bestEpoch = s['bestEpoch'] as number;
+    this.wait = s['wait'] as number;
+    this.stop = s['stop'] as boolean;
+    this.snapshot?.dispose();
+    const saved = s['snapshot'] as Float32Array[] | null;
+    this.snapshot = saved === null || this.access === undefined ? undefined : this.access.loadSnapshot(saved);
   }
 
   onTrainEnd(): void {

@@ -1,9 +1,12 @@
 import {
   ConfigError,
   parseOptions,
+  stateObject,
   type EvaluationRecord,
   type LrScheduler,
   type LrSchedulerPlugin,
+  type PluginState,
+  type Stateful,
 } from '@wus/core';
 import { z } from 'zod';
 
@@ -26,7 +29,7 @@ export type PlateauOptions = z.output<typeof plateauOptionsSchema>;
  * expressed as a factor of the base LR. It reacts to every evaluation, including those of epochs
  * where a policy skipped weights. The new factor applies from the next epoch's first step.
  */
-export class PlateauScheduler implements LrScheduler {
+export class PlateauScheduler implements LrScheduler, Stateful {
   readonly description: string;
   readonly mode: 'min' | 'max';
   private current = 1;
@@ -76,6 +79,18 @@ export class PlateauScheduler implements LrScheduler {
         this.wait = 0;
       }
     }
+  }
+
+  state(): PluginState {
+    return { current: this.current, best: this.best, wait: this.wait, cooldownCounter: this.cooldownCounter };
+  }
+
+  restore(state: PluginState): void {
+    const s = stateObject(state, 'lr-scheduler "plateau"');
+    this.current = s['current'] as number;
+    this.best = s['best'] as number;
+    this.wait = s['wait'] as number;
+    this.cooldownCounter = s['cooldownCounter'] as number;
   }
 
   private improves(value: number): boolean {

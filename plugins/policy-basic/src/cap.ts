@@ -3,6 +3,8 @@ import {
   PolicyWrapper,
   parseOptions,
   skipsWeights,
+  stateObject,
+  type PluginState,
   type SkipPolicy,
   type SkipPolicyPlugin,
   type StepRecord,
@@ -58,6 +60,16 @@ export class CapPolicy extends PolicyWrapper {
     this.steps = 0;
     this.skipped = 0;
     await super.onTrainBegin(ctx);
+  }
+
+  protected override ownState(): PluginState {
+    return { steps: this.steps, skipped: this.skipped };
+  }
+
+  protected override restoreOwn(state: PluginState): void {
+    const s = stateObject(state, `skip policy "${this.description}"`);
+    this.steps = s['steps'] as number;
+    this.skipped = s['skipped'] as number;
   }
 
   override onStepEnd(ctx: TrainingContext, step: StepRecord): void {

@@ -2,7 +2,10 @@ import {
   ConfigError,
   FULL_UPDATE,
   parseOptions,
+  stateObject,
   type EvaluationRecord,
+  type PluginState,
+  type Stateful,
   type ModelStructure,
   type SkipPolicy,
   type SkipPolicyPlugin,
@@ -24,7 +27,7 @@ import { progressiveFreezeOptionsSchema, type ProgressiveFreezeOptions } from '.
  * cost stays within `maxShare` of the model's, at most `growBy` layers with weights per check.
  * The front never shrinks.
  */
-export class ProgressiveFreezePolicy implements SkipPolicy {
+export class ProgressiveFreezePolicy implements SkipPolicy, Stateful {
   readonly description: string;
   private first = new Map<string, number>();
   private depth = 0;
@@ -48,6 +51,16 @@ export class ProgressiveFreezePolicy implements SkipPolicy {
 
   signals(): Readonly<Record<string, number>> {
     return { 'freeze.depth': this.depth };
+  }
+
+  state(): PluginState {
+    return { depth: this.depth, first: Object.fromEntries(this.first) };
+  }
+
+  restore(state: PluginState): void {
+    const s = stateObject(state, `skip policy "${this.description}"`);
+    this.depth = s['depth'] as number;
+    this.first = new Map(Object.entries(s['first'] as Record<string, number>));
   }
 
   onTrainBegin(ctx: TrainingContext): void {

@@ -2,6 +2,8 @@ import {
   PolicyWrapper,
   parseOptions,
   scaleLr,
+  stateObject,
+  type PluginState,
   type SkipPolicy,
   type SkipPolicyPlugin,
   type TrainingContext,
@@ -52,6 +54,16 @@ export class WusLrPolicy extends PolicyWrapper {
       }
     }
     return scaleLr(plan, this.multiplier);
+  }
+
+  protected override ownState(): PluginState {
+    return { multiplier: this.multiplier, lastWindowIndex: this.lastWindowIndex ?? null };
+  }
+
+  protected override restoreOwn(state: PluginState): void {
+    const s = stateObject(state, `skip policy "${this.description}"`);
+    this.multiplier = s['multiplier'] as number;
+    this.lastWindowIndex = (s['lastWindowIndex'] as number | null) ?? undefined;
   }
 
   override async onTrainBegin(ctx: TrainingContext): Promise<void> {

@@ -5,7 +5,10 @@ import {
   depthForCostShare,
   parseOptions,
   skipWeights,
+  stateObject,
   type EvaluationRecord,
+  type PluginState,
+  type Stateful,
   type SkipPolicy,
   type SkipPolicyPlugin,
   type TrainingContext,
@@ -50,7 +53,7 @@ interface Window {
  *   plateau (streak 1). A window refused by maxConsecutiveWindows therefore needs at least one
  *   extra full epoch, after which it starts a fresh streak.
  */
-export class WusPolicy implements SkipPolicy {
+export class WusPolicy implements SkipPolicy, Stateful {
   readonly description: string;
   private lastFull: number | undefined;
   /** Fully-updated evaluations since the last one where weights were skipped (∞: none yet). */
@@ -87,6 +90,31 @@ export class WusPolicy implements SkipPolicy {
 
   signals(): Readonly<Record<string, number>> {
     return this.delta === undefined ? {} : { 'wus.delta': this.delta };
+  }
+
+  /** Everything decided so far; the window plan is not saved, `onTrainBegin` derives it again from the model. */
+  state(): PluginState {
+    const w = this.window;
+    return {
+      lastFull: this.lastFull ?? null,
+      fullSinceSkip: this.fullSinceSkip,
+      windowCount: this.windowCount,
+      window: w === undefined ? null : { index: w.index, streak: w.streak, startEpoch: w.startEpoch, lastEpoch: w.lastEpoch },
+      delta: this.delta ?? null,
+      lastAny: this.lastAny ?? null,
+    };
+  }
+
+  restore(state: PluginState): void {
+    const s = stateObject(state, `skip policy "${this.description}"`);
+    const num = (k: string) => (s[k] as number | null) ?? undefined;
+    this.lastFull = num('lastFull');
+    this.fullSinceSkip = s['fullSinceSkip'] as number;
+    this.windowCount = s['windowCount'] as number;
+    this.delta = num('delta');
+    this.lastAny = num('lastAny');
+    const w = s['window'] as Omit<Window, 'plan'> | null;
+    this.window = w === null ? undefined : { ...w, plan: { ...this.windowPlan, window: { index: w.index, streak: w.streak } } };
   }
 
   onTrainBegin(ctx: TrainingContext): void {

@@ -19,12 +19,16 @@ export interface TrainingListener {
 export interface WeightSnapshot {
   /** Puts the copied values back into the model. */
   restore(): void;
+  /** The copied values, parameters then state variables in model order (for a plugin's checkpoint state). */
+  save(): Float32Array[];
   dispose(): void;
 }
 
 /** What the trainer lends a callback beyond the read-only event stream. */
 export interface TrainerAccess {
   snapshotWeights(): WeightSnapshot;
+  /** A snapshot holding values an earlier `save()` returned (a resumed run's). */
+  loadSnapshot(values: readonly Float32Array[]): WeightSnapshot;
 }
 
 /**

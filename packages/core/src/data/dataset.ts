@@ -17,6 +17,12 @@ export interface BatchOptions {
   readonly shuffleSeed?: number;
   /** Drop a last incomplete batch (training) or keep it (evaluation). */
   readonly dropRemainder?: boolean;
+  /**
+   * Start the pass at this batch (a run resumed mid-epoch): earlier batches are neither built
+   * nor returned, and the ones returned are exactly those a whole pass returns from there
+   * (same samples, same augmentation draws). Every split must honour it. Default 0.
+   */
+  readonly firstBatch?: number;
 }
 
 /** A labelled split a trainer can iterate. */

@@ -9,7 +9,8 @@ export type WusErrorCode =
   | 'BACKEND'
   | 'STORE'
   | 'TRAINING'
-  | 'INTERRUPTED';
+  | 'INTERRUPTED'
+  | 'CHECKPOINT';
 
 export class WusError extends Error {
   readonly code: WusErrorCode;
@@ -61,6 +62,19 @@ export class TrainingError extends WusError {
 export class InterruptedError extends WusError {
   constructor(message: string, options?: { cause?: unknown }) {
     super('INTERRUPTED', message, options);
+  }
+}
+
+/**
+ * A checkpoint that cannot be written (`write`: disk full, permissions — the previous checkpoint
+ * is intact), or read back (`corrupt`: truncated or damaged file; `mismatch`: it belongs to
+ * another model, data set or configuration than the run being resumed).
+ */
+export class CheckpointError extends WusError {
+  readonly reason: 'write' | 'corrupt' | 'mismatch';
+  constructor(reason: 'write' | 'corrupt' | 'mismatch', message: string, options?: { cause?: unknown }) {
+    super('CHECKPOINT', message, options);
+    this.reason = reason;
   }
 }
 

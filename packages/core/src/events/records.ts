@@ -52,7 +52,7 @@ export interface EpochRecord extends EvaluationRecord {
   readonly frozenFraction: number;
   /** The policy's own signals at the epoch's end (e.g. WUS's Δ), from `SkipPolicy.signals`. */
   readonly signals: Readonly<Record<string, number>>;
-  /** Wall time of the epoch including evaluation. */
+  /** Wall time of the epoch: its training steps (`trainTimeMs`) plus its evaluation. */
   readonly epochTimeMs: number;
 }
 

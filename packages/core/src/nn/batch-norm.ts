@@ -24,8 +24,9 @@ export function batchNorm(options: BatchNormOptions = {}): LayerSpec {
       const channels = ctx.inputShape[ctx.inputShape.length - 1]!;
       const gamma = createParameter(ctx, 'gamma', 'norm-scale', tf.ones([channels]));
       const beta = createParameter(ctx, 'beta', 'norm-shift', tf.zeros([channels]));
-      const movingMean = tf.variable(tf.zeros([channels]), false, uniqueVariableName(`${ctx.name}/moving_mean`));
-      const movingVar = tf.variable(tf.ones([channels]), false, uniqueVariableName(`${ctx.name}/moving_variance`));
+      // tidy frees the initial values (the variables hold their data): one tensor fewer each per model built.
+      const movingMean = tf.tidy(() => tf.variable(tf.zeros([channels]), false, uniqueVariableName(`${ctx.name}/moving_mean`)));
+      const movingVar = tf.tidy(() => tf.variable(tf.ones([channels]), false, uniqueVariableName(`${ctx.name}/moving_variance`)));
       const axes = ctx.inputShape.map((_, i) => i); // batch axis 0 + all but channels
       return {
         name: ctx.name,

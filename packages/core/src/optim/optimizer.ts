@@ -66,6 +66,20 @@ export abstract class Optimizer {
     return updates === undefined ? undefined : { updates, slots: this.slots.get(paramName) ?? {} };
   }
 
+  /** Names of the parameters updated at least once (those with state), for checkpoints. */
+  updatedParameters(): string[] {
+    return [...this.updates.keys()];
+  }
+
+  /**
+   * Puts a checkpoint's state back for one parameter: its update count and slot values
+   * (`slots(name)` gives a slot's saved values). Call on a fresh optimizer before training.
+   */
+  restoreState(param: Parameter, updates: number, slots: Readonly<Record<string, Float32Array>>): void {
+    this.updates.set(param.name, updates);
+    for (const [name, values] of Object.entries(slots)) tf.tidy(() => this.slot(param, name).assign(tf.tensor(values, param.variable.shape, 'float32')));
+  }
+
   dispose(): void {
     for (const slots of this.slots.values()) for (const v of Object.values(slots)) v.dispose();
     this.slots.clear();

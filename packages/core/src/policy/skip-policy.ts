@@ -1,4 +1,6 @@
 import type { TrainingListener } from '../callbacks/callback.js';
+import { restoreState, saveState, stateObject, type PluginState, type Stateful } from '../checkpoint/stateful.js';
+import { ConfigError } from '../errors/errors.js';
 import type { TrainingContext } from '../events/context.js';
 import type { UpdatePlan } from '../plan/update-plan.js';
 
@@ -15,12 +17,37 @@ export interface SkipPolicy extends TrainingListener {
   signals?(): Readonly<Record<string, number>>;
 }
 
-/** Forwards every event to `inner` policies: the base of wrapper policies. */
-export abstract class PolicyWrapper implements SkipPolicy {
+/**
+ * Forwards every event to `inner` policies: the base of wrapper policies. Its checkpoint state is
+ * its own (`ownState`, for wrappers that keep some) plus each inner policy's, so a wrapper
+ * resumes only if everything it wraps can.
+ */
+export abstract class PolicyWrapper implements SkipPolicy, Stateful {
   abstract readonly description: string;
   constructor(protected readonly inner: readonly SkipPolicy[]) {}
 
   abstract plan(ctx: TrainingContext): UpdatePlan;
+
+  /** What this wrapper itself must keep across a restart (none by default). */
+  protected ownState(): PluginState {
+    return null;
+  }
+
+  protected restoreOwn(_state: PluginState): void {}
+
+  state(): PluginState {
+    return { own: this.ownState(), inner: this.inner.map((p) => saveState(p, `skip policy "${p.description}"`)) };
+  }
+
+  restore(state: PluginState): void {
+    const s = stateObject(state, `skip policy "${this.description}"`);
+    const inner = s['inner'];
+    if (!Array.isArray(inner) || inner.length !== this.inner.length) {
+      throw new ConfigError(`skip policy "${this.description}": the checkpoint holds state for other inner policies`);
+    }
+    this.restoreOwn(s['own'] ?? null);
+    this.inner.forEach((p, i) => restoreState(p, (inner as PluginState[])[i]!, `skip policy "${p.description}"`));
+  }
 
   signals(): Readonly<Record<string, number>> {
     return Object.assign({}, ...this.inner.map((p) => p.signals?.() ?? {})) as Record<string, number>;

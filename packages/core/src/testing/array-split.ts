@@ -12,7 +12,7 @@ export function arraySplit(images: Float32Array, labels: Int32Array, sampleShape
     deterministic: true,
     *batches(o: BatchOptions): Iterable<Batch> {
       const order = o.shuffleSeed === undefined ? undefined : permutation(count, o.shuffleSeed);
-      for (let start = 0; start < count; start += o.batchSize) {
+      for (let start = (o.firstBatch ?? 0) * o.batchSize; start < count; start += o.batchSize) {
         const n = Math.min(o.batchSize, count - start);
         if (n < o.batchSize && o.dropRemainder === true) return;
         const x = new Float32Array(n * size);

@@ -1,4 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import type { SavedTensor } from '../checkpoint/checkpoint.js';
+import { CheckpointError } from '../errors/errors.js';
 import type { Parameter } from '../params/parameter.js';
 
 /**
@@ -41,6 +43,23 @@ export class LayerChangeTracker {
     }
     this.reset();
     return out;
+  }
+
+  /** The reference copy, by parameter name (what a checkpoint saves). */
+  reference(): [string, tf.Tensor][] {
+    return [...this.snapshot.entries()];
+  }
+
+  /** Takes a checkpoint's reference copy instead of the current weights. */
+  restore(saved: Readonly<Record<string, SavedTensor>>): void {
+    this.dispose();
+    for (const params of this.layers.values()) {
+      for (const p of params) {
+        const t = saved[p.name];
+        if (t === undefined) throw new CheckpointError('corrupt', `the checkpoint lacks the weight-change reference of ${p.name}`);
+        this.snapshot.set(p.name, tf.tensor(t.values, p.variable.shape, 'float32'));
+      }
+    }
   }
 
   dispose(): void {

@@ -1,11 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Callback, TrainingListener, WeightSnapshot } from '../callbacks/callback.js';
 import { ListenerList } from '../callbacks/callback.js';
+import { CHECKPOINT_FORMAT, type CheckpointSink, type PartialEpoch, type SavedTensor, type TrainerCheckpoint } from '../checkpoint/checkpoint.js';
+import { isStateful, restoreState, saveState, type PluginState } from '../checkpoint/stateful.js';
 import type { Batch, DatasetBundle, LabeledSplit } from '../data/dataset.js';
-import { ConfigError, InterruptedError, TrainingError, type StopSignal } from '../errors/errors.js';
+import { CheckpointError, ConfigError, InterruptedError, TrainingError, type StopSignal } from '../errors/errors.js';
 import type { TrainingContext } from '../events/context.js';
 import type { ComputeRecord, EpochRecord, EvaluationRecord, Metrics, StepRecord, TrainResult } from '../events/records.js';
-import { setFlopPhase, takeFlops } from '../kernels/flop-counter.js';
+import { setFlopPhase } from '../kernels/flop-counter.js';
 import { correctCount, softmaxCrossEntropy } from '../loss/cross-entropy.js';
 import type { Model } from '../model/model.js';
 import { describeStructure, type ModelStructure } from '../model/structure.js';
@@ -17,17 +19,29 @@ import { validatePlan } from '../plan/validate-plan.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import { deriveSeed } from '../random/random.js';
 import type { LrScheduler } from '../schedule/lr-scheduler.js';
+import { EpochProgress } from './epoch-progress.js';
 import { LayerChangeTracker } from './layer-change.js';
 import { PrefixCache } from './prefix-cache.js';
 
-/** Copies every parameter and state variable (BatchNorm statistics) of a model. */
-function snapshotWeights(model: Model): WeightSnapshot {
-  const variables = [...model.parameters.map((p) => p.variable), ...(model.state ?? [])];
-  const copies = variables.map((v) => tf.clone(v));
+/** Every parameter and state variable (BatchNorm statistics) of a model, in model order. */
+const variablesOf = (model: Model) => [...model.parameters.map((p) => p.variable), ...(model.state ?? [])];
+
+/** A snapshot of `copies` (one per variable of the model, in model order). */
+function weightSnapshot(model: Model, copies: tf.Tensor[]): WeightSnapshot {
+  const variables = variablesOf(model);
   return {
     restore: () => variables.forEach((v, i) => v.assign(copies[i]!)),
+    save: () => copies.map((c) => c.dataSync() as Float32Array),
     dispose: () => tf.dispose(copies),
   };
+}
+
+function loadSnapshot(model: Model, values: readonly Float32Array[]): WeightSnapshot {
+  const variables = variablesOf(model);
+  if (values.length !== variables.length || values.some((v, i) => v.length !== variables[i]!.size)) {
+    throw new CheckpointError('mismatch', `a saved weight snapshot holds ${values.length} tensors that do not fit the model's ${variables.length}`);
+  }
+  return weightSnapshot(model, values.map((v, i) => tf.tensor(v, variables[i]!.shape, 'float32')));
 }
 
 /** Resolves after pending I/O callbacks and timers have had their turn (a macrotask). */
@@ -53,8 +67,13 @@ export interface TrainerOptions {
   readonly evalBatchSize?: number;
   /** Most bytes the frozen-prefix cache may hold (default 1 GiB; 0 disables it). */
   readonly prefixCacheBytes?: number;
-  /** Checked after every step: once requested, training ends with an `InterruptedError`. */
+  /**
+   * Checked after every step: once requested, a checkpoint is written (when `checkpoints` is
+   * set) and training ends with an `InterruptedError`.
+   */
   readonly stop?: StopSignal;
+  /** Receives a checkpoint at every epoch end (and every `everySteps` steps), on a stop request and at train end. */
+  readonly checkpoints?: CheckpointSink;
 }
 
 /** Result of one step before it is read back: tensors stay on the device until epoch end. */
@@ -99,6 +118,10 @@ export class Trainer {
   private startedAt = 0;
   private trainTimeMs = 0;
   private stopped = false;
+  /** The epoch a checkpoint cut short, to be finished by the next `trainEpoch`. */
+  private resumeEpoch: PartialEpoch | undefined;
+  /** Set by `end()`, or by resuming a checkpoint written after training ended. */
+  private result: TrainResult | undefined;
 
   constructor(options: TrainerOptions) {
     if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new ConfigError(`epochs must be a positive integer, got ${options.epochs}`);
@@ -119,7 +142,10 @@ export class Trainer {
     this.structure = options.model.structure ?? describeStructure(options.model.name, options.model.parameters);
     this.cache = new PrefixCache(budget);
     this.layerChange = new LayerChangeTracker(options.model.parameters);
-    const access = { snapshotWeights: () => snapshotWeights(options.model) };
+    const access = {
+      snapshotWeights: () => weightSnapshot(options.model, variablesOf(options.model).map((v) => tf.clone(v))),
+      loadSnapshot: (values: readonly Float32Array[]) => loadSnapshot(options.model, values),
+    };
     for (const c of options.callbacks ?? []) c.attach?.(access);
   }
 
@@ -148,9 +174,9 @@ export class Trainer {
     return this.end();
   }
 
-  /** True once every epoch ran or a callback asked to stop. */
+  /** True once every epoch ran, a callback asked to stop, or training ended. */
   get done(): boolean {
-    return this.stopped || this.epoch >= this.o.epochs - 1;
+    return this.stopped || this.result !== undefined || this.history.length >= this.o.epochs;
   }
 
   async begin(): Promise<void> {
@@ -159,119 +185,260 @@ export class Trainer {
     await this.listeners.emit('onTrainBegin', this.context());
   }
 
-  /** Runs the next epoch (training steps, evaluation, events) and returns its record. */
+  /** Runs the next epoch (training steps, evaluation, events) — or the rest of a resumed one — and returns its record. */
   async trainEpoch(): Promise<EpochRecord> {
-    this.epoch++;
+    if (this.resumeEpoch === undefined) this.epoch++;
     const record = await this.runEpoch();
     this.trainTimeMs += record.trainTimeMs;
     if ((this.o.callbacks ?? []).some((c) => c.shouldStop?.() === true)) this.stopped = true;
+    await this.writeCheckpoint(null);
     return record;
   }
 
   async end(): Promise<TrainResult> {
-    const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test);
-    const sum = (f: (c: ComputeRecord) => number) => this.history.reduce((s, e) => s + f(e.compute), 0);
-    const result: TrainResult = {
-      epochs: this.history,
-      test,
-      totalSteps: this.history.reduce((s, e) => s + e.steps, 0),
-      skippedSteps: this.history.reduce((s, e) => s + e.skippedSteps, 0),
-      wallTimeMs: performance.now() - this.startedAt,
-      trainTimeMs: this.trainTimeMs,
-      compute: { forward: sum((c) => c.forward), dX: sum((c) => c.dX), dW: sum((c) => c.dW) },
-      stoppedEarly: this.stopped && this.epoch < this.o.epochs - 1,
-    };
+    if (this.result === undefined) {
+      const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test);
+      const sum = (f: (c: ComputeRecord) => number) => this.history.reduce((s, e) => s + f(e.compute), 0);
+      this.result = {
+        epochs: this.history,
+        test,
+        totalSteps: this.history.reduce((s, e) => s + e.steps, 0),
+        skippedSteps: this.history.reduce((s, e) => s + e.skippedSteps, 0),
+        wallTimeMs: performance.now() - this.startedAt,
+        trainTimeMs: this.trainTimeMs,
+        compute: { forward: sum((c) => c.forward), dX: sum((c) => c.dX), dW: sum((c) => c.dW) },
+        stoppedEarly: this.stopped && this.history.length < this.o.epochs,
+      };
+      // Before the listeners hear of the end: a run killed while they log it resumes here.
+      await this.writeCheckpoint(null);
+    }
     this.cache.invalidate();
     this.layerChange.dispose();
-    await this.listeners.emit('onTrainEnd', this.context(), result);
-    return result;
+    await this.listeners.emit('onTrainEnd', this.context(), this.result);
+    return this.result;
+  }
+
+  /**
+   * Continues from a checkpoint instead of `begin()`: restores weights, BatchNorm statistics,
+   * optimizer state, the per-layer change reference, counters, history and the listeners'
+   * state. Listeners hear `onTrainBegin` (the context shows where training stands), then get
+   * their state back through `restore`. A mid-epoch checkpoint's epoch is finished by the next
+   * `trainEpoch`, from the step after the last one it saved; a checkpoint written after training
+   * ended leaves the trainer `done`, with `end()` returning the saved result.
+   */
+  async resume(c: TrainerCheckpoint): Promise<void> {
+    this.checkModel(c);
+    const listeners = this.namedListeners();
+    for (const [name, l] of listeners) saveState(l, this.describeListener(name));
+    const t = c.tensors;
+    const tensor = (name: string) => {
+      const saved = t[name];
+      if (saved === undefined) throw new CheckpointError('corrupt', `the checkpoint lacks tensor ${name}`);
+      return saved;
+    };
+    tf.tidy(() => {
+      for (const p of this.o.model.parameters) p.variable.assign(tf.tensor(tensor(`param/${p.name}`).values, p.variable.shape, p.variable.dtype));
+      (this.o.model.state ?? []).forEach((v, i) => v.assign(tf.tensor(tensor(`state/${i}`).values, v.shape, v.dtype)));
+    });
+    for (const p of this.o.model.parameters) {
+      const updates = c.optimizer[p.name];
+      if (updates === undefined) continue;
+      const prefix = `optimizer/${p.name}/`;
+      const slots = Object.fromEntries(Object.keys(t).filter((k) => k.startsWith(prefix)).map((k) => [k.slice(prefix.length), t[k]!.values as Float32Array]));
+      this.o.optimizer.restoreState(p, updates, slots);
+    }
+    this.layerChange.restore(Object.fromEntries(Object.entries(t).filter(([k]) => k.startsWith('layer-change/')).map(([k, v]) => [k.slice('layer-change/'.length), v])));
+    const { epochsDone, stepInEpoch, step } = c.position;
+    this.history.push(...c.trainer.history);
+    this.evaluations.push(...c.trainer.evaluations);
+    this.step = step;
+    this.stepInEpoch = stepInEpoch;
+    this.epoch = stepInEpoch > 0 ? epochsDone : epochsDone - 1;
+    this.scheduleFactor = c.trainer.scheduleFactor;
+    this.trainTimeMs = c.trainer.trainTimeMs;
+    this.stopped = c.trainer.stopped;
+    this.resumeEpoch = c.trainer.partial ?? undefined;
+    this.result = c.result ?? undefined;
+    this.startedAt = performance.now() - c.trainer.wallTimeMs;
+    await this.listeners.emit('onTrainBegin', this.context());
+    for (const [name, l] of listeners) {
+      const state = c.listeners[name];
+      if (state === undefined) {
+        if (!isStateful(l)) continue;
+        throw new CheckpointError('mismatch', `the checkpoint holds no state for ${this.describeListener(name)}; it was written with other plugins`);
+      }
+      restoreState(l, state, this.describeListener(name));
+    }
+  }
+
+  /** The checkpoint of where training stands now (at a step boundary). */
+  checkpoint(partial: PartialEpoch | null): TrainerCheckpoint {
+    const tensors: Record<string, SavedTensor> = {};
+    const save = (name: string, v: tf.Tensor) => {
+      tensors[name] = { shape: [...v.shape], values: v.dataSync() as Float32Array | Int32Array };
+    };
+    for (const p of this.o.model.parameters) save(`param/${p.name}`, p.variable);
+    (this.o.model.state ?? []).forEach((v, i) => save(`state/${i}`, v));
+    const optimizer: Record<string, number> = {};
+    for (const name of this.o.optimizer.updatedParameters()) {
+      const s = this.o.optimizer.stateOf(name)!;
+      optimizer[name] = s.updates;
+      for (const [slot, v] of Object.entries(s.slots)) save(`optimizer/${name}/${slot}`, v);
+    }
+    for (const [name, v] of this.layerChange.reference()) save(`layer-change/${name}`, v);
+    const listeners: Record<string, PluginState> = {};
+    for (const [name, l] of this.namedListeners()) {
+      try {
+        listeners[name] = saveState(l, this.describeListener(name));
+      } catch (e) {
+        // Not resumable: the checkpoint still serves evaluation; `resume` refuses with the reason.
+        if (!(e instanceof ConfigError)) throw e;
+      }
+    }
+    return {
+      format: CHECKPOINT_FORMAT,
+      position: { epochsDone: this.history.length, stepInEpoch: partial === null ? 0 : this.stepInEpoch, step: this.step },
+      model: { name: this.o.model.name, parameters: this.o.model.parameters.map((p) => ({ name: p.name, shape: [...p.variable.shape] })) },
+      trainer: {
+        scheduleFactor: this.scheduleFactor,
+        trainTimeMs: this.trainTimeMs,
+        wallTimeMs: performance.now() - this.startedAt,
+        stopped: this.stopped,
+        history: this.history,
+        evaluations: this.evaluations,
+        partial,
+      },
+      optimizer,
+      listeners,
+      tensors,
+      result: this.result ?? null,
+      app: this.o.checkpoints?.app ?? null,
+    };
+  }
+
+  private async writeCheckpoint(partial: PartialEpoch | null): Promise<void> {
+    if (this.o.checkpoints !== undefined) await this.o.checkpoints.write(this.checkpoint(partial));
+  }
+
+  /** The listeners whose state a checkpoint keeps, by the names it keeps them under. */
+  private namedListeners(): [string, TrainingListener][] {
+    const out: [string, TrainingListener][] = [['policy', this.o.policy]];
+    if (this.o.scheduler !== undefined) out.push(['lr-schedule', this.o.scheduler]);
+    const seen = new Map<string, number>();
+    for (const c of this.o.callbacks ?? []) {
+      const n = (seen.get(c.name) ?? 0) + 1;
+      seen.set(c.name, n);
+      out.push([`callback/${c.name}${n > 1 ? `#${n}` : ''}`, c]);
+    }
+    return out;
+  }
+
+  private describeListener(name: string): string {
+    if (name === 'policy') return `skip policy "${this.o.policy.description}"`;
+    if (name === 'lr-schedule') return `LR schedule "${this.o.scheduler!.description}"`;
+    return `callback "${name.slice('callback/'.length)}"`;
+  }
+
+  private checkModel(c: TrainerCheckpoint): void {
+    const mine = this.o.model.parameters.map((p) => `${p.name}[${p.variable.shape.join('×')}]`);
+    const theirs = c.model.parameters.map((p) => `${p.name}[${p.shape.join('×')}]`);
+    const differ = mine.length !== theirs.length || mine.some((m, i) => m !== theirs[i]);
+    if (c.model.name !== this.o.model.name || differ) {
+      const first = mine.findIndex((m, i) => m !== theirs[i]);
+      throw new CheckpointError(
+        'mismatch',
+        `the checkpoint is of model ${c.model.name} (${theirs.length} parameters) but this run builds ${this.o.model.name} (${mine.length} parameters)` +
+          (first >= 0 ? `; first difference: ${theirs[first] ?? '(none)'} vs ${mine[first] ?? '(none)'}` : ''),
+      );
+    }
   }
 
   private async runEpoch(): Promise<EpochRecord> {
-    const epochStart = performance.now();
-    this.stepInEpoch = 0;
-    await this.listeners.emit('onEpochBegin', this.context());
-    let lossSum = tf.scalar(0);
-    let correct = tf.scalar(0, 'int32');
-    let seen = 0;
-    let skipped = 0;
-    let lastLr = this.o.lr;
-    const plans: Record<string, number> = {};
-    let frozen = 0;
+    const resumed = this.resumeEpoch;
+    this.resumeEpoch = undefined;
+    if (resumed === undefined) {
+      this.stepInEpoch = 0;
+      await this.listeners.emit('onEpochBegin', this.context());
+    }
+    const progress = new EpochProgress(this.o.lr, resumed);
     const batches = this.o.data.train.batches({
       batchSize: this.o.batchSize,
       shuffleSeed: deriveSeed(this.o.seed, 'data-order', this.epoch),
       dropRemainder: true,
+      firstBatch: this.stepInEpoch,
     });
-    takeFlops();
-    for (const batch of batches) {
-      const ctx = this.context();
-      this.scheduleFactor = this.o.scheduler?.factor(ctx) ?? 1;
-      const plan = this.o.policy.plan(this.context());
-      const resolved = this.resolve(plan);
-      const out = this.runStep(batch, plan, resolved);
-      batch.x.dispose();
-      batch.y.dispose();
-      [lossSum, correct] = this.accumulate(lossSum, correct, out);
-      seen += batch.size;
-      if (resolved.skipsWeights) skipped++;
-      plans[resolved.description] = (plans[resolved.description] ?? 0) + 1;
-      frozen += resolved.frozenFraction;
-      const lr = learningRate(this.o.lr, this.scheduleFactor, plan, reportedGroup(plan, resolved.skipsWeights));
-      lastLr = lr;
-      const step: StepRecord = { epoch: this.epoch, step: this.step, stepInEpoch: this.stepInEpoch, skippedWeights: resolved.skipsWeights, lr };
-      this.listeners.emitStepEnd(this.context(), step);
-      this.step++;
-      this.stepInEpoch++;
-      // Let timers, signal handlers and background I/O (the MLflow sender) run between steps:
-      // otherwise an epoch blocks the event loop from its first step to its last.
-      await yieldToEventLoop();
-      if (this.o.stop?.requested === true) {
-        tf.dispose([lossSum, correct]);
-        throw new InterruptedError(`interrupted (${this.o.stop.reason}) after step ${this.stepInEpoch} of epoch ${this.epoch + 1}`);
+    const every = this.o.checkpoints?.everySteps;
+    progress.startClock();
+    try {
+      for (const batch of batches) {
+        const ctx = this.context();
+        this.scheduleFactor = this.o.scheduler?.factor(ctx) ?? 1;
+        const plan = this.o.policy.plan(this.context());
+        const resolved = this.resolve(plan);
+        const out = this.runStep(batch, plan, resolved);
+        batch.x.dispose();
+        batch.y.dispose();
+        progress.add(out.lossSum, out.correct);
+        progress.seen += batch.size;
+        if (resolved.skipsWeights) progress.skippedSteps++;
+        progress.plans[resolved.description] = (progress.plans[resolved.description] ?? 0) + 1;
+        progress.frozenSum += resolved.frozenFraction;
+        const lr = learningRate(this.o.lr, this.scheduleFactor, plan, reportedGroup(plan, resolved.skipsWeights));
+        progress.lastLr = lr;
+        const step: StepRecord = { epoch: this.epoch, step: this.step, stepInEpoch: this.stepInEpoch, skippedWeights: resolved.skipsWeights, lr };
+        this.listeners.emitStepEnd(this.context(), step);
+        this.step++;
+        this.stepInEpoch++;
+        // Let timers, signal handlers and background I/O (the MLflow sender) run between steps:
+        // otherwise an epoch blocks the event loop from its first step to its last.
+        await yieldToEventLoop();
+        const stop = this.o.stop?.requested === true;
+        if (stop || (every !== undefined && this.step % every === 0 && this.stepInEpoch < this.stepsPerEpoch)) {
+          // Writing a checkpoint is not training: the clock stops meanwhile.
+          progress.stopClock();
+          await this.writeCheckpoint(await progress.snapshot());
+          if (stop) throw new InterruptedError(`interrupted (${this.o.stop!.reason}) after step ${this.stepInEpoch} of epoch ${this.epoch + 1}`);
+          progress.startClock();
+        }
       }
+      const done = await progress.finish();
+      return await this.closeEpoch(done);
+    } finally {
+      progress.dispose();
     }
-    // The steps' time ends when their results are on the host: on asynchronous backends
-    // (tfjs-node-gpu) the loop above only queues work.
-    const trainLoss = (await lossSum.data())[0]! / seen;
-    const trainAcc = (await correct.data())[0]! / seen;
-    const trainTimeMs = performance.now() - epochStart;
-    const compute = takeFlops();
-    lossSum.dispose();
-    correct.dispose();
+  }
+
+  /** Evaluation and events of an epoch whose steps are done. */
+  private async closeEpoch(p: PartialEpoch): Promise<EpochRecord> {
+    const trainLoss = p.lossSum / p.seen;
     if (!Number.isFinite(trainLoss)) {
       throw new TrainingError(`training loss became ${trainLoss} in epoch ${this.epoch + 1}; lower the learning rate`);
     }
-    const metrics: Record<string, number> = { loss: trainLoss, accuracy: trainAcc };
+    const evalStart = performance.now();
+    const metrics: Record<string, number> = { loss: trainLoss, accuracy: p.correct / p.seen };
     if (this.o.data.validation !== undefined) {
       const val = this.evaluate(this.o.data.validation);
       metrics['val_loss'] = val['loss']!;
       metrics['val_accuracy'] = val['accuracy']!;
     }
-    const evaluation: EvaluationRecord = { epoch: this.epoch, metrics, fullyUpdated: skipped === 0, layerChange: this.layerChange.measure() };
+    const evaluation: EvaluationRecord = { epoch: this.epoch, metrics, fullyUpdated: p.skippedSteps === 0, layerChange: this.layerChange.measure() };
     this.evaluations.push(evaluation);
     await this.listeners.emit('onEvaluation', this.context(), evaluation);
     const record: EpochRecord = {
       ...evaluation,
       steps: this.stepInEpoch,
-      skippedSteps: skipped,
-      lr: lastLr,
-      trainTimeMs,
-      compute,
-      plans,
-      frozenFraction: this.stepInEpoch === 0 ? 0 : frozen / this.stepInEpoch,
+      skippedSteps: p.skippedSteps,
+      lr: p.lastLr,
+      trainTimeMs: p.trainTimeMs,
+      compute: p.compute,
+      plans: p.plans,
+      frozenFraction: this.stepInEpoch === 0 ? 0 : p.frozenSum / this.stepInEpoch,
       signals: { ...this.o.policy.signals?.() },
-      epochTimeMs: performance.now() - epochStart,
+      epochTimeMs: p.trainTimeMs + (performance.now() - evalStart),
     };
     this.history.push(record);
     await this.listeners.emit('onEpochEnd', this.context(), record);
     return record;
-  }
-
-  private accumulate(lossSum: tf.Scalar, correct: tf.Scalar, out: StepOutput): [tf.Scalar, tf.Scalar] {
-    const next = tf.tidy(() => [tf.add(lossSum, out.lossSum), tf.add(correct, out.correct)] as [tf.Scalar, tf.Scalar]);
-    tf.dispose([lossSum, correct, out.lossSum, out.correct]);
-    return next;
   }
 
   /**

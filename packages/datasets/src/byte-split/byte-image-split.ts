@@ -61,14 +61,14 @@ export class ByteImageSplit implements LabeledSplit {
   }
 
   *batches(options: BatchOptions): Generator<Batch, void, undefined> {
-    const { batchSize, shuffleSeed, dropRemainder = false } = options;
+    const { batchSize, shuffleSeed, dropRemainder = false, firstBatch = 0 } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ConfigError(`batch size must be a positive integer, got ${batchSize}`);
     }
     const order = shuffleSeed === undefined ? undefined : permutation(this.count, shuffleSeed);
     const augmentSeed = deriveSeed(shuffleSeed ?? 0, AUGMENT_SEED_PURPOSE);
     const s = this.sampleSize;
-    for (let start = 0, b = 0; start < this.count; start += batchSize, b++) {
+    for (let b = firstBatch, start = firstBatch * batchSize; start < this.count; start += batchSize, b++) {
       const size = Math.min(batchSize, this.count - start);
       if (size < batchSize && dropRemainder) return;
       const rng = this.augmentation === undefined ? undefined : createRng(deriveSeed(augmentSeed, 'batch', b));

@@ -33,12 +33,12 @@ export class MemorySplit implements LabeledSplit {
   }
 
   *batches(options: BatchOptions): Generator<Batch, void, undefined> {
-    const { batchSize, shuffleSeed, dropRemainder = false } = options;
+    const { batchSize, shuffleSeed, dropRemainder = false, firstBatch = 0 } = options;
     if (!Number.isInteger(batchSize) || batchSize < 1) {
       throw new ConfigError(`batch size must be a positive integer, got ${batchSize}`);
     }
     const order = shuffleSeed === undefined ? undefined : permutation(this.count, shuffleSeed);
-    for (let start = 0; start < this.count; start += batchSize) {
+    for (let start = firstBatch * batchSize; start < this.count; start += batchSize) {
       const size = Math.min(batchSize, this.count - start);
       if (size < batchSize && dropRemainder) return;
       const [x, y] = order === undefined ? this.slice(start, size) : this.gather(order, start, size);

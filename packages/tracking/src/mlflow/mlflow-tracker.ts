@@ -159,6 +159,22 @@ export class MlflowTracker implements Tracker {
   }
 
   /**
+   * Reopens a run that stopped without finishing (the local store's `resumeRun`) and brings
+   * its MLflow copy up to date: a reconcile sends whatever the stopped process had not, finds
+   * the MLflow run by its `wus.localRunId` tag (or creates it) and marks it RUNNING again.
+   */
+  async resumeRun(runId: string): Promise<RunHandle> {
+    if (this.fatal !== undefined) throw this.fatal;
+    const local = await this.ctx.store.resumeRun(runId);
+    const { info } = await this.ctx.store.getRun(local.id);
+    const replica: Replica = { localId: local.id, name: info.name, dirty: true, reconciling: false, version: 0, ended: false, failed: undefined };
+    this.replicas.push(replica);
+    if (this.online) this.queueReconcile(replica);
+    else this.scheduleProbe();
+    return new MlflowRunHandle(this, replica, local, this.now);
+  }
+
+  /**
    * Waits (at most `timeoutMs`) until everything logged so far has reached the server. When
    * the server is known to be down it is probed once now. Resolves true when no run is pending.
    */

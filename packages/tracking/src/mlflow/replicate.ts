@@ -122,11 +122,16 @@ export class ReplicationContext {
   }
 }
 
-/** Status to give the MLflow run: a RUNNING local run whose process is gone was killed. */
+/**
+ * Status to give the MLflow run: a RUNNING local run whose process is gone was killed; one
+ * written by a live process here is RUNNING (again, once resumed). A run being written on
+ * another host is left as it is.
+ */
 function targetStatus(details: RunDetails): { status: MlflowRunStatus; endTime: number | undefined } | undefined {
   const { info } = details;
   if (info.status !== 'RUNNING') return { status: info.status, endTime: info.endTime ?? undefined };
-  if (info.processState !== 'gone') return undefined; // still being written (here or on another host)
+  if (info.processState === 'alive') return { status: 'RUNNING', endTime: undefined };
+  if (info.processState !== 'gone') return undefined;
   let last = info.startTime;
   for (const points of Object.values(details.metrics)) for (const p of points) last = Math.max(last, p.timestamp);
   return { status: 'KILLED', endTime: last };
@@ -193,7 +198,8 @@ export async function reconcileRun(ctx: ReplicationContext, localRunId: string):
 
     let statusUpdated = false;
     const target = targetStatus(details);
-    if (target !== undefined && (remote.info.status !== target.status || remote.info.endTime !== target.endTime)) {
+    // MLflow cannot clear an end time: a run RUNNING again is compared by status alone.
+    if (target !== undefined && (remote.info.status !== target.status || (target.status !== 'RUNNING' && remote.info.endTime !== target.endTime))) {
       await client.runs.update(remoteId, { status: target.status, ...(target.endTime === undefined ? {} : { endTime: target.endTime }) });
       statusUpdated = true;
     }

@@ -1,0 +1,3 @@
+export * from './checkpoint.js';
+export * from './codec.js';
+export * from './stateful.js';

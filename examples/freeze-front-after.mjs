@@ -11,6 +11,9 @@ export default {
     let depth = 0;
     return {
       description: `freeze-front-after(afterEpochs=${afterEpochs},share=${share})`,
+      // All it keeps (`depth`) is derived again in onTrainBegin, which a resumed run hears too:
+      // nothing to save for `--resume`.
+      stateless: true,
       // ctx.model: the layers in forward order, with depth and forward FLOPs per example.
       onTrainBegin(ctx) {
         let cost = 0;

@@ -1,5 +1,5 @@
 // A callback: stops training once the validation accuracy reaches a target; the run records
-// stopped_early. State a resumed run would need is none: it decides from each epoch alone.
+// stopped_early. It listens to events, so it says what to keep for `--resume` (state/restore).
 //   wus train --plugin examples/stop-at-accuracy.mjs --callback stop-at-accuracy -o stop-at-accuracy.target=0.7
 export default {
   kind: 'callback',
@@ -16,6 +16,10 @@ export default {
         reached = (epoch.metrics.val_accuracy ?? 0) >= target;
       },
       shouldStop: () => reached,
+      state: () => ({ reached }),
+      restore: (state) => {
+        reached = state.reached;
+      },
     };
   },
 };

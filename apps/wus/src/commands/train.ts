@@ -1,9 +1,11 @@
 import { Option, type Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
+import type { LocalRunStore, RunDetails } from '@wus/tracking';
 import { applyOptionOverrides, parseAssignment } from '../config/overrides.js';
-import { resolveConfig } from '../config/load.js';
-import { compareConfig, trainConfig } from '../config/schema.js';
+import { givenSettings, resolveConfig } from '../config/load.js';
+import { compareConfig, trainConfig, type CompareConfig, type TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
+import { resumableRun, resumedConfig, storedConfig } from '../experiment/resume.js';
 import { ExperimentRunner } from '../experiment/runner.js';
 import { Study } from '../experiment/study.js';
 import { compareRows, formatTable } from '../report/compare-table.js';
@@ -19,6 +21,45 @@ function withAssignments(assignments: readonly string[] | undefined, fromConfig:
   return out;
 }
 
+/**
+ * The flags that edit a parsed configuration rather than set a key: `-o` into the trials'
+ * policies (`policy` for train, `policies` for compare), callbacks and LR schedule;
+ * `--model-option` and `--dataset-option` into the plugins' options.
+ */
+function applyEditFlags<C extends TrainConfig>(base: C, flags: TrainingFlags, policies: readonly C['policy'][], setPolicies: (c: C, specs: C['policy'][]) => C): C {
+  const specs = applyOptionOverrides([...policies, ...base.callbacks, ...(base.lrSchedule === undefined ? [] : [base.lrSchedule])], flags.policyOption ?? []);
+  return setPolicies(
+    {
+      ...base,
+      callbacks: specs.slice(policies.length, policies.length + base.callbacks.length),
+      ...(base.lrSchedule === undefined ? {} : { lrSchedule: specs[specs.length - 1]! }),
+      modelOptions: withAssignments(flags.modelOption, base.modelOptions),
+      datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
+    },
+    specs.slice(0, policies.length),
+  );
+}
+
+/**
+ * The configuration a command runs with: the config file under the flags — or, with `--resume`,
+ * the run's own, which flags given again must not change.
+ */
+async function settings<C extends TrainConfig>(
+  c: DependencyContainer,
+  command: 'train' | 'compare',
+  schema: typeof trainConfig | typeof compareConfig,
+  flags: TrainingFlags,
+  extra: Record<string, unknown>,
+  edit: (config: C) => C,
+): Promise<{ config: C; resume: RunDetails | undefined }> {
+  const given = { ...flagsToConfig(flags), ...extra };
+  if (flags.resume === undefined) return { config: edit((await resolveConfig(schema, flags.config, given)) as C), resume: undefined };
+  const store = c.resolve<LocalRunStore>(TOKENS.RunStore);
+  const resume = await resumableRun(store, flags.resume, command);
+  const config = resumedConfig(schema, await storedConfig(store, resume), await givenSettings(flags.config, given), resume.info.runId, (parsed) => edit(parsed as C)) as C;
+  return { config, resume };
+}
+
 export function registerTrain(program: Command, container: () => DependencyContainer): void {
   addTrainingFlags(
     program
@@ -27,20 +68,13 @@ export function registerTrain(program: Command, container: () => DependencyConta
       .option('-p, --policy <name>', 'skip policy (default never; see `wus plugins`)'),
   ).action(async (flags: TrainingFlags & { policy?: string }) => {
     const c = container();
-    const base = await resolveConfig(trainConfig, flags.config, { ...flagsToConfig(flags), policy: flags.policy });
-    const specs = applyOptionOverrides([base.policy, ...base.callbacks, ...(base.lrSchedule === undefined ? [] : [base.lrSchedule])], flags.policyOption ?? []);
-    const config = {
-      ...base,
-      policy: specs[0]!,
-      callbacks: specs.slice(1, 1 + base.callbacks.length),
-      ...(base.lrSchedule === undefined ? {} : { lrSchedule: specs[specs.length - 1]! }),
-      modelOptions: withAssignments(flags.modelOption, base.modelOptions),
-      datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
-    };
+    const edit = (base: TrainConfig) => applyEditFlags(base, flags, [base.policy], (cfg, [policy]) => ({ ...cfg, policy: policy! }));
+    const { config, resume } = await settings(c, 'train', trainConfig, flags, { policy: flags.policy }, edit);
     const runner = c.resolve(ExperimentRunner);
-    const session = await runner.open(config);
+    const session = await runner.open(config, [config.policy], { resuming: resume !== undefined });
     const policy = config.policy;
-    const trial = await runner.runTrial(session, policy, { label: typeof policy === 'string' ? policy : policy.name });
+    const label = typeof policy === 'string' ? policy : policy.name;
+    const trial = await runner.runTrial(session, policy, { label, ...(resume === undefined ? {} : { resumeRunId: resume.info.runId }) });
     const links = await runner.runLinks(trial.runId, config.experiment);
     if (links !== undefined) c.resolve<Output>(TOKENS.Output).err(`mlflow: run ${links.run} — all runs: ${links.experiment}`);
     const out = c.resolve<Output>(TOKENS.Output);
@@ -60,17 +94,9 @@ export function registerCompare(program: Command, container: () => DependencyCon
   ).action(async (flags: TrainingFlags & { policies?: string; interleave?: string; control?: boolean }) => {
     const c = container();
     const policies = flags.policies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
-    const base = await resolveConfig(compareConfig, flags.config, { ...flagsToConfig(flags), policies, interleave: flags.interleave, control: flags.control });
-    const specs = applyOptionOverrides([...base.policies, ...base.callbacks, ...(base.lrSchedule === undefined ? [] : [base.lrSchedule])], flags.policyOption ?? []);
-    const config = {
-      ...base,
-      policies: specs.slice(0, base.policies.length),
-      callbacks: specs.slice(base.policies.length, base.policies.length + base.callbacks.length),
-      ...(base.lrSchedule === undefined ? {} : { lrSchedule: specs[specs.length - 1]! }),
-      modelOptions: withAssignments(flags.modelOption, base.modelOptions),
-      datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
-    };
-    const outcome = await c.resolve(Study).run(config);
+    const edit = (base: CompareConfig) => applyEditFlags(base, flags, base.policies, (cfg, specs) => ({ ...cfg, policies: specs }));
+    const { config, resume } = await settings(c, 'compare', compareConfig, flags, { policies, interleave: flags.interleave, control: flags.control }, edit);
+    const outcome = await c.resolve(Study).run(config, resume);
     const out = c.resolve<Output>(TOKENS.Output);
     out.out(flags.json === true ? JSON.stringify({ studyRunId: outcome.studyRunId, rows: outcome.rows }, null, 2) : outcome.table);
   });

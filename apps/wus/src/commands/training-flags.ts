@@ -36,6 +36,9 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('--prefix-cache <size>', 'memory the frozen-prefix cache may use, e.g. 512MiB, 2GiB, or off (default 1GiB)')
     .option('--plugin <module>', 'load a plugin module (file path or package name; repeatable)', collect)
     .option('--experiment <name>', 'experiment the runs belong to (default "default")')
+    .option('--keep-checkpoints <k>', 'checkpoints kept per trial, the newest (default 2; 0: none, the run cannot be resumed)', number('--keep-checkpoints'))
+    .option('--checkpoint-steps <n>', 'also checkpoint every n steps (default: at each epoch end only)', number('--checkpoint-steps'))
+    .option('--resume <run>', 'continue a run that stopped (killed, interrupted, disk full) from its last checkpoint: its id or a unique prefix')
     .option('--json', 'print the result as JSON on stdout');
 }
 
@@ -62,6 +65,9 @@ export interface TrainingFlags {
   prefixCache?: string;
   callback?: string[];
   experiment?: string;
+  keepCheckpoints?: number;
+  checkpointSteps?: number;
+  resume?: string;
   json?: boolean;
 }
 
@@ -87,5 +93,7 @@ export function flagsToConfig(f: TrainingFlags): Record<string, unknown> {
     prefixCache: f.prefixCache,
     callbacks: f.callback,
     experiment: f.experiment,
+    keepCheckpoints: f.keepCheckpoints,
+    checkpointSteps: f.checkpointSteps,
   };
 }

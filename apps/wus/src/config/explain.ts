@@ -26,6 +26,8 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   callbacks: '--callback',
   interleave: '--interleave',
   control: '--control',
+  keepCheckpoints: '--keep-checkpoints',
+  checkpointSteps: '--checkpoint-steps',
 };
 
 /** Edit distance, for "did you mean" on a misspelt key. */

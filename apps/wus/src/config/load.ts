@@ -33,6 +33,12 @@ export async function readConfigFile(path: string): Promise<Record<string, unkno
   return value as Record<string, unknown>;
 }
 
+/** The settings given: config file values, overridden by the flags that were given. */
+export async function givenSettings(file: string | undefined, flags: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const fromFile = file === undefined ? {} : await readConfigFile(file);
+  return { ...fromFile, ...Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined)) };
+}
+
 /** Config file values, overridden by flags that were given, validated as one. */
 export async function resolveConfig<S extends z.ZodType>(
   schema: S,

@@ -44,6 +44,10 @@ export const trainConfig = z
     callbacks: z.array(pluginSpec).default([]),
     experiment: z.string().min(1).default('default'),
     plugins: z.array(z.string().min(1)).default([]),
+    /** Checkpoints kept per trial (the newest); 0 writes none (such a run cannot be resumed). */
+    keepCheckpoints: z.number().int().min(0).default(2),
+    /** Also checkpoint every this many steps (a checkpoint is always written at each epoch's end). */
+    checkpointSteps: z.number().int().positive().optional(),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  CheckpointError,
   ConfigError,
   FULL_UPDATE,
   InterruptedError,
@@ -7,27 +8,36 @@ import {
   type StopSignal,
   type Optimizer,
   deriveSeed,
+  describePosition,
+  fingerprintDataset,
   normalizeSpec,
+  saveState,
   probeRequiredKernels,
   selectBackend,
   skipWeights,
   type BackendChoice,
   type Callback,
+  type CheckpointSink,
   type DatasetBundle,
+  type DatasetFingerprint,
   type Model,
   type PluginRegistry,
   type PluginSpec,
   type SkipPolicy,
+  type TrainerCheckpoint,
   type TrainResult,
+  WusError,
 } from '@wus/core';
-import { TrackingCallback, flattenParams, type RunHandle, type Tracker } from '@wus/tracking';
+import { TrackingCallback, flattenParams, metricPointId, type LocalRunStore, type RunDetails, type RunHandle, type Tracker } from '@wus/tracking';
 import { inject, injectable } from 'tsyringe';
 import type { TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { ProgressCallback } from '../progress/progress-callback.js';
 import { buildOptimizer } from './build-optimizer.js';
+import { checkSameData, checkpointDirectory, checkpointSink, latestCheckpoint } from './checkpointing.js';
 import { gitCommit } from './git.js';
 import { importPluginModule } from './plugin-import.js';
+import { CONFIG_ARTIFACT, ROLE_TAG, TRIAL_TAG, withResumeHint } from './resume.js';
 import { serializeWeights } from './weights.js';
 
 const WARM_UP_STEPS = 400;
@@ -47,6 +57,8 @@ function datasetOptions(config: TrainConfig): Record<string, unknown> {
 export interface Session {
   readonly config: TrainConfig;
   readonly data: DatasetBundle;
+  /** What identifies the data (checkpoints carry it; a resumed run must load the same). */
+  readonly fingerprint: DatasetFingerprint;
   readonly backend: BackendChoice;
   readonly commit: string;
 }
@@ -67,6 +79,15 @@ export interface OpenTrial {
   readonly run: RunHandle;
   readonly model: Model;
   readonly optimizer: Optimizer;
+  /** Where a resumed trial goes on from (undefined: it starts from scratch). */
+  readonly checkpoint: TrainerCheckpoint | undefined;
+}
+
+/** How a trial starts: a new run, or an existing one resumed (from its newest checkpoint, if any). */
+export interface TrialOptions {
+  readonly label: string;
+  readonly parentRunId?: string;
+  readonly resumeRunId?: string;
 }
 
 /** Turns a resolved configuration into trained, tracked trials. */
@@ -75,6 +96,7 @@ export class ExperimentRunner {
   constructor(
     @inject(TOKENS.Registry) private readonly registry: PluginRegistry,
     @inject(TOKENS.Tracker) private readonly tracker: Tracker,
+    @inject(TOKENS.RunStore) private readonly store: LocalRunStore,
     @inject(TOKENS.Output) private readonly output: Output,
     @inject(TOKENS.Stop) private readonly stop: StopSignal,
   ) {}
@@ -84,13 +106,17 @@ export class ExperimentRunner {
    * fails in a second, not after the baseline has trained), then loads the data set and picks
    * the backend the model can train on.
    */
-  async open(config: TrainConfig, policies: readonly PluginSpec[] = [config.policy]): Promise<Session> {
+  async open(config: TrainConfig, policies: readonly PluginSpec[] = [config.policy], options: { resuming?: boolean } = {}): Promise<Session> {
     for (const specifier of config.plugins) await this.registry.load(specifier, importPluginModule);
     this.registry.get('model', config.model);
     // Options are checked here, before the data loads; pre-flight checks plans on the model after.
-    for (const spec of policies) this.registry.createPolicy(spec);
-    for (const spec of config.callbacks) this.registry.createCallback(spec);
-    if (config.lrSchedule !== undefined) this.registry.createScheduler(config.lrSchedule);
+    // A resumed run's plugins must be able to save and restore their state: checked now too.
+    const listeners: [object, string][] = [
+      ...policies.map((spec): [object, string] => [this.registry.createPolicy(spec), `skip policy "${normalizeSpec(spec).name}"`]),
+      ...config.callbacks.map((spec): [object, string] => [this.registry.createCallback(spec), `callback "${normalizeSpec(spec).name}"`]),
+      ...(config.lrSchedule === undefined ? [] : [[this.registry.createScheduler(config.lrSchedule), `LR schedule "${normalizeSpec(config.lrSchedule).name}"`] as [object, string]]),
+    ];
+    if (options.resuming === true) for (const [l, what] of listeners) saveState(l, what);
     const datasetPlugin = this.registry.get('dataset', config.dataset);
     const data = await datasetPlugin.create(
       {
@@ -109,7 +135,7 @@ export class ExperimentRunner {
     const backend = await selectBackend(config.backend, { requiredKernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
-    return { config, data, backend, commit: gitCommit() };
+    return { config, data, fingerprint: fingerprintDataset(data), backend, commit: gitCommit() };
   }
 
   /**
@@ -167,7 +193,7 @@ export class ExperimentRunner {
     }
   }
 
-  private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[], optimizer: Optimizer = buildOptimizer(session.config)): Trainer {
+  private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[], optimizer: Optimizer = buildOptimizer(session.config), checkpoints?: CheckpointSink): Trainer {
     const c = session.config;
     return new Trainer({
       model,
@@ -175,6 +201,7 @@ export class ExperimentRunner {
       optimizer,
       prefixCacheBytes: c.prefixCache,
       stop: this.stop,
+      ...(checkpoints === undefined ? {} : { checkpoints }),
       policy,
       ...(c.lrSchedule === undefined ? {} : { scheduler: this.registry.createScheduler(c.lrSchedule) }),
       callbacks,
@@ -185,45 +212,78 @@ export class ExperimentRunner {
     });
   }
 
-  /** One trial, start to end: a tracked run (child of `parentRunId` when part of a study). */
-  async runTrial(session: Session, policy: PluginSpec, options: { label: string; parentRunId?: string }): Promise<TrialOutcome> {
+  /** One trial, start (or resume) to end: a tracked run (child of `parentRunId` when part of a study). */
+  async runTrial(session: Session, policy: PluginSpec, options: TrialOptions): Promise<TrialOutcome> {
     const trial = await this.openTrial(session, policy, options);
     try {
-      return await this.finishTrial(session, trial, await trial.trainer.fit());
+      await this.startTrial(trial);
+      while (!trial.trainer.done) await trial.trainer.trainEpoch();
+      return await this.finishTrial(trial, await trial.trainer.end());
     } catch (e) {
       await this.failTrial(trial, e);
-      throw e;
+      throw e instanceof WusError ? withResumeHint(e, 'train', trial.run.id, session.config) : e;
     }
   }
 
-  /** Builds a trial's model, optimizer, policy and trainer and opens its run; nothing trains yet. */
-  async openTrial(session: Session, policy: PluginSpec, options: { label: string; parentRunId?: string }): Promise<OpenTrial> {
+  /** Begins training, or goes on from the trial's checkpoint. */
+  async startTrial(trial: OpenTrial): Promise<void> {
+    if (trial.checkpoint === undefined) await trial.trainer.begin();
+    else await trial.trainer.resume(trial.checkpoint);
+  }
+
+  /**
+   * Builds a trial's model, optimizer, policy and trainer and opens its run — a new one, or the
+   * one `resumeRunId` names, reopened, with its newest checkpoint; nothing trains yet.
+   */
+  async openTrial(session: Session, policy: PluginSpec, options: TrialOptions): Promise<OpenTrial> {
     const c = session.config;
     // Bad policy options fail here, before a run is opened for them.
     const skipPolicy = this.registry.createPolicy(policy);
     const description = skipPolicy.description;
+    const found = options.resumeRunId === undefined ? undefined : await latestCheckpoint(await checkpointDirectory(this.store, options.resumeRunId));
+    if (found !== undefined) checkSameData(found.checkpoint, found.file, session.fingerprint);
+    if (options.resumeRunId !== undefined) {
+      this.output.err(`${options.label}: resuming run ${options.resumeRunId.slice(0, 8)}: ${found === undefined ? 'no checkpoint was written, starting over' : describePosition(found.checkpoint)}`);
+    }
+    const run = options.resumeRunId !== undefined ? await this.tracker.resumeRun(options.resumeRunId) : await this.startTrialRun(session, policy, description, options);
     const model = this.buildModel(c, session.data);
+    const optimizer = buildOptimizer(c);
+    // What the run already holds is not logged again (the stopped process may have logged an
+    // epoch after its last checkpoint, which is now redone).
+    const logged = options.resumeRunId === undefined ? undefined : await this.loggedPoints(run.id);
+    const callbacks: Callback[] = [
+      ...c.callbacks.map((spec) => this.registry.createCallback(spec)),
+      new ProgressCallback(options.label, this.output),
+      new TrackingCallback(run, { endRunOnTrainEnd: false, ...(logged === undefined ? {} : { alreadyLogged: logged }) }),
+    ];
+    const sink = checkpointSink(await checkpointDirectory(this.store, run.id, Math.max(1, c.keepCheckpoints)), c, { data: session.fingerprint });
+    const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer, sink);
+    return { label: options.label, spec: policy, description, trainer, run, model, optimizer, checkpoint: found?.checkpoint };
+  }
+
+  private async startTrialRun(session: Session, policy: PluginSpec, description: string, options: TrialOptions): Promise<RunHandle> {
+    const c = session.config;
     const run = await this.tracker.startRun({
       name: options.label,
       experiment: c.experiment,
       ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
       params: flattenParams({ ...c, policy: normalizeSpec(policy), policies: undefined }),
-      tags: this.tags(session, { 'wus.role': 'trial', policy: normalizeSpec(policy).name, 'policy.description': description }),
+      tags: this.tags(session, { [ROLE_TAG]: 'trial', [TRIAL_TAG]: options.label, policy: normalizeSpec(policy).name, 'policy.description': description }),
     });
-    const optimizer = buildOptimizer(c);
-    const callbacks: Callback[] = [
-      ...c.callbacks.map((spec) => this.registry.createCallback(spec)),
-      new ProgressCallback(options.label, this.output),
-      new TrackingCallback(run, { endRunOnTrainEnd: false }),
-    ];
-    const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer);
-    return { label: options.label, spec: policy, description, trainer, run, model, optimizer };
+    // The resolved configuration, from the start: what `--resume` continues and `evaluate` rebuilds.
+    await run.logArtifact(CONFIG_ARTIFACT, JSON.stringify({ ...c, policy: normalizeSpec(policy), backend: session.backend.name }, null, 2));
+    return run;
   }
 
-  /** Saves a trained trial's artifacts, ends its run FINISHED and frees its tensors. */
-  async finishTrial(session: Session, trial: OpenTrial, result: TrainResult): Promise<TrialOutcome> {
+  private async loggedPoints(runId: string): Promise<Set<string>> {
+    const { metrics } = await this.store.getRun(runId);
+    return new Set(Object.values(metrics).flatMap((points) => points.map((p) => metricPointId(p.key, p.step))));
+  }
+
+  /** Saves a trained trial's model, ends its run FINISHED and frees its tensors. */
+  async finishTrial(trial: OpenTrial, result: TrainResult): Promise<TrialOutcome> {
     try {
-      await this.saveArtifacts(trial.run, session, trial.spec, trial.model);
+      await this.saveWeights(trial.run, trial.model);
       await trial.run.end('FINISHED');
       return { label: trial.label, policy: trial.description, runId: trial.run.id, result };
     } finally {
@@ -248,13 +308,40 @@ export class ExperimentRunner {
     return this.tracker.runLinks?.(runId, experiment);
   }
 
-  async startStudy(session: Session, name: string, params: Record<string, unknown>): Promise<RunHandle> {
-    return this.tracker.startRun({
+  /** Opens a study's run and logs its configuration (what `--resume` continues). */
+  async startStudy(session: Session, name: string, config: Record<string, unknown>): Promise<RunHandle> {
+    const run = await this.tracker.startRun({
       name,
       experiment: session.config.experiment,
-      params: flattenParams(params),
-      tags: this.tags(session, { 'wus.role': 'study' }),
+      params: flattenParams(config),
+      tags: this.tags(session, { [ROLE_TAG]: 'study' }),
     });
+    await run.logArtifact(CONFIG_ARTIFACT, JSON.stringify({ ...config, backend: session.backend.name }, null, 2));
+    return run;
+  }
+
+  resumeStudy(runId: string): Promise<RunHandle> {
+    return this.tracker.resumeRun(runId);
+  }
+
+  /** The trial runs of a study, by label. */
+  async trialRuns(studyRunId: string): Promise<Map<string, RunDetails>> {
+    const out = new Map<string, RunDetails>();
+    for (const r of await this.store.listRuns({ parentRunId: studyRunId })) {
+      const d = await this.store.getRun(r.runId);
+      const label = d.tags[TRIAL_TAG];
+      if (label !== undefined) out.set(label, d);
+    }
+    return out;
+  }
+
+  /** The outcome of a trial that finished before its study was interrupted, from its final checkpoint. */
+  async finishedTrial(run: RunDetails): Promise<TrialOutcome> {
+    const found = await latestCheckpoint(await checkpointDirectory(this.store, run.info.runId));
+    if (found?.checkpoint.result == null) {
+      throw new CheckpointError('corrupt', `trial ${run.info.name} (run ${run.info.runId}) finished but its final checkpoint is missing; the study cannot be completed from it`);
+    }
+    return { label: run.tags[TRIAL_TAG]!, policy: run.tags['policy.description'] ?? run.info.name, runId: run.info.runId, result: found.checkpoint.result };
   }
 
   private tags(session: Session, extra: Record<string, string>): Record<string, string> {
@@ -269,9 +356,7 @@ export class ExperimentRunner {
     };
   }
 
-  private async saveArtifacts(run: RunHandle, session: Session, policy: PluginSpec, model: Model): Promise<void> {
-    const resolved = { ...session.config, policy: normalizeSpec(policy), backend: session.backend.name };
-    await run.logArtifact('config.json', JSON.stringify(resolved, null, 2));
+  private async saveWeights(run: RunHandle, model: Model): Promise<void> {
     const weights = serializeWeights(model);
     await run.logArtifact('weights/manifest.json', weights.manifest);
     await run.logArtifact('weights/weights.bin', weights.data);

@@ -9,6 +9,8 @@ const pct = (x: number | undefined) => (x === undefined ? '   -  ' : `${(100 * x
  */
 export class ProgressCallback implements Callback {
   readonly name = 'progress';
+  /** It only prints: a resumed run needs nothing of it. */
+  readonly stateless = true;
   private bar: cliProgress.SingleBar | undefined;
 
   constructor(

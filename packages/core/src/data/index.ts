@@ -1,1 +1,2 @@
 export * from './dataset.js';
+export * from './fingerprint.js';

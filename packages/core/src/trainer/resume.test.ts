@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../backend/backend.js';
+import type { Callback } from '../callbacks/callback.js';
 import type { TrainerCheckpoint } from '../checkpoint/checkpoint.js';
 import { decodeCheckpoint, encodeCheckpoint } from '../checkpoint/codec.js';
 import { stateObject, type PluginState, type Stateful } from '../checkpoint/stateful.js';
@@ -111,7 +112,7 @@ describe('Trainer checkpoints and resume', () => {
     const o = options(() => new Sgd({ momentum: 0.9 }), {
       stop,
       checkpoints: { write: async (c) => void written.push(decodeCheckpoint(encodeCheckpoint(c), 'memory')) },
-      callbacks: [{ name: 'stopper', stateless: true, onStepEnd: () => void (++steps === 19 && stop.request('SIGINT')) } as never],
+      callbacks: [{ name: 'stopper', stateless: true, onStepEnd: () => void (++steps === 19 && stop.request('SIGINT')) } as Callback],
     });
     await expect(new Trainer(o).fit()).rejects.toThrow(InterruptedError);
     const last = written.at(-1)!;
@@ -124,7 +125,7 @@ describe('Trainer checkpoints and resume', () => {
     const ref = await reference(() => new Sgd());
     const final = ref.written.at(-1)!;
     const ended: TrainResult[] = [];
-    const o = options(() => new Sgd(), { callbacks: [{ name: 'listener', stateless: true, onTrainEnd: (_c, r) => void ended.push(r) } as never] });
+    const o = options(() => new Sgd(), { callbacks: [{ name: 'listener', stateless: true, onTrainEnd: (_c: unknown, r: TrainResult) => void ended.push(r) } as Callback] });
     const trainer = new Trainer(o);
     await trainer.resume(final);
     expect(trainer.done).toBe(true);

@@ -174,6 +174,11 @@ export class Trainer {
     return this.end();
   }
 
+  /** Epochs completed (a resumed epoch counts once its last step has run). */
+  get epochsDone(): number {
+    return this.history.length;
+  }
+
   /** True once every epoch ran, a callback asked to stop, or training ended. */
   get done(): boolean {
     return this.stopped || this.result !== undefined || this.history.length >= this.o.epochs;

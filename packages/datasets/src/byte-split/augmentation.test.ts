@@ -122,6 +122,22 @@ describe('ByteImageSplit', () => {
     expect(pass(plain, 8, 1).x.every((s) => new Set(s).size === 1)).toBe(true);
   });
 
+  it('a pass started at a later batch (a resumed epoch) yields exactly the rest of the whole pass, augmentation included', () => {
+    const images = numbered(30);
+    const split = new ByteImageSplit(images, Uint32Array.from({ length: 30 }, (_, i) => i), unit, { cropPadding: 2, flip: true });
+    const take = (firstBatch: number) =>
+      [...split.batches({ batchSize: 8, shuffleSeed: 4, dropRemainder: true, firstBatch })].map((b) => {
+        const out = { x: Array.from(b.x.dataSync()), y: Array.from(b.y.dataSync()), indices: Array.from(b.indices!) };
+        tf.dispose([b.x, b.y]);
+        return out;
+      });
+    const whole = take(0);
+    expect(whole).toHaveLength(3);
+    expect(take(1)).toEqual(whole.slice(1));
+    expect(take(2)).toEqual(whole.slice(2));
+    expect(take(3)).toEqual([]);
+  });
+
   it('rejects a bad batch size and inconsistent statistics', () => {
     const split = new ByteImageSplit(numbered(3), Uint32Array.from([0, 1]), unit);
     expect(() => [...split.batches({ batchSize: 0 })]).toThrow(ConfigError);

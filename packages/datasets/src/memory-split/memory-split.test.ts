@@ -16,9 +16,9 @@ function numbered(n: number): MemorySplit {
 }
 
 /** The label order of one pass, checking every batch's tensors on the way and disposing them. */
-function pass(split: MemorySplit, batchSize: number, shuffleSeed?: number, dropRemainder?: boolean): number[] {
+function pass(split: MemorySplit, batchSize: number, shuffleSeed?: number, dropRemainder?: boolean, firstBatch?: number): number[] {
   const seen: number[] = [];
-  for (const batch of split.batches({ batchSize, shuffleSeed, dropRemainder })) {
+  for (const batch of split.batches({ batchSize, shuffleSeed, dropRemainder, firstBatch })) {
     expect(batch.x.shape).toEqual([batch.size, 2, 2, 1]);
     expect(batch.x.dtype).toBe('float32');
     expect(batch.y.shape).toEqual([batch.size]);
@@ -79,3 +79,13 @@ describe('MemorySplit', () => {
     expect([...new MemorySplit(new Float32Array(0), new Int32Array(0), [28, 28, 1]).batches({ batchSize: 8 })]).toEqual([]);
   });
 });
+
+describe('MemorySplit passes resumed mid-epoch', () => {
+  it('starting at batch k yields exactly batches k… of the whole pass', () => {
+    const split = numbered(10);
+    const whole = pass(split, 3, 7);
+    expect(pass(split, 3, 7, false, 2)).toEqual(whole.slice(6));
+    expect(pass(split, 3, 7, false, 4)).toEqual([]);
+  });
+});
+

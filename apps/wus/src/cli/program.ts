@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import { registerEvaluate } from '../commands/evaluate.js';
+import { registerExport } from '../commands/export.js';
 import { registerPlugins } from '../commands/plugins.js';
 import { registerRuns } from '../commands/runs.js';
 import { registerSync } from '../commands/sync.js';
@@ -31,6 +32,7 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   registerCompare(program, get);
   registerRuns(program, get);
   registerEvaluate(program, get);
+  registerExport(program, get);
   registerPlugins(program, get);
   registerSync(program, get);
   // Subcommands inherit output settings but not exit handling.

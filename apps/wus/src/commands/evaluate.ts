@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import type { LocalRunStore } from '@wus/tracking';
 import { ConfigError } from '@wus/core';
-import { trainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { ExperimentRunner } from '../experiment/runner.js';
-import { loadWeights } from '../experiment/weights.js';
+import { findSavedRun, restoreModel } from '../experiment/saved-model.js';
 
 /**
  * `wus evaluate <run>`: rebuilds a trial's model from its `config.json`, loads its saved
@@ -19,20 +18,12 @@ export function registerEvaluate(program: Command, container: () => DependencyCo
     .option('--json', 'print the result as JSON')
     .action(async (id: string, flags: { json?: boolean }) => {
       const c = container();
-      const store = c.resolve<LocalRunStore>(TOKENS.RunStore);
       const out = c.resolve<Output>(TOKENS.Output);
-      const run = await store.getRun(id);
-      const names = run.artifacts.map((a) => a.name);
-      if (!names.includes('config.json') || !names.includes('weights/manifest.json')) {
-        throw new ConfigError(`run ${run.info.runId} (${run.info.name}) has no saved model: it is a study run, or it did not finish; evaluate one of its trials`);
-      }
-      const config = trainConfig.parse(JSON.parse((await store.readArtifact(run.info.runId, 'config.json')).toString('utf8')));
+      const store = c.resolve<LocalRunStore>(TOKENS.RunStore);
       const runner = c.resolve(ExperimentRunner);
-      const session = await runner.open(config);
-      if (session.data.test === undefined) throw new ConfigError(`the data set ${session.data.name} has no test split to evaluate on`);
-      const model = runner.buildModel(config, session.data);
+      const { run, session, model } = await restoreModel(store, runner, await findSavedRun(store, id, 'evaluate'));
       try {
-        loadWeights(model, (await store.readArtifact(run.info.runId, 'weights/manifest.json')).toString('utf8'), await store.readArtifact(run.info.runId, 'weights/weights.bin'), `run ${run.info.runId}`);
+        if (session.data.test === undefined) throw new ConfigError(`the data set ${session.data.name} has no test split to evaluate on`);
         const metrics = runner.evaluate(session, model, session.data.test);
         const logged = run.latestMetrics['test_accuracy'];
         const result = { runId: run.info.runId, testAccuracy: metrics['accuracy']!, testLoss: metrics['loss']!, loggedTestAccuracy: logged ?? null, same: logged === metrics['accuracy'] };

@@ -1,5 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { ForwardOptions } from '../nn/layer.js';
+import type { ForwardOptions, Layer } from '../nn/layer.js';
 import type { Parameter } from '../params/parameter.js';
 import type { ModelStructure } from './structure.js';
 
@@ -23,6 +23,11 @@ export interface Model {
   forward(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor2D;
   /** Layers, depths, groups and costs for policies; absent: the trainer infers it from `parameters`. */
   readonly structure?: ModelStructure;
+  /**
+   * The top-level layers in forward order (composites hold their parts in `config`), for
+   * exporters; absent for models not built from `nn` layers, which cannot be exported.
+   */
+  readonly layers?: readonly Layer[];
   /** Lets the trainer cache a frozen prefix's output; absent: the prefix is always recomputed. */
   readonly stages?: ModelStages;
   /** Human-readable layer listing with shapes and parameter counts. */

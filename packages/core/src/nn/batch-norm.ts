@@ -34,6 +34,7 @@ export function batchNorm(options: BatchNormOptions = {}): LayerSpec {
         state: [movingMean, movingVar],
         outputShape: ctx.inputShape,
         kernels: ['Mean', 'SquaredDifference', 'Sub', 'Multiply', 'Rsqrt', 'Add'],
+        config: { op: 'batch_norm', momentum, epsilon, gamma: gamma.variable, beta: beta.variable, movingMean, movingVariance: movingVar },
         apply: (x, training, forward) => {
           const normalise = (mean: tf.Tensor, variance: tf.Tensor) =>
             tf.add(tf.mul(tf.mul(tf.sub(x, mean), tf.rsqrt(tf.add(variance, epsilon))), gamma.variable), beta.variable);

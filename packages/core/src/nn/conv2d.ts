@@ -63,6 +63,16 @@ export function conv2d(options: Conv2dOptions): LayerSpec {
         outputShape: [oh, ow, options.filters],
         flops: 2 * oh * ow * options.filters * fanIn,
         kernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'Add', 'Sum'],
+        config: {
+          op: 'conv2d',
+          filters: options.filters,
+          kernelSize: k,
+          strides,
+          padding,
+          dilation,
+          kernel: kernel.variable,
+          ...(bias === undefined ? {} : { bias: bias.variable }),
+        },
         apply: (x) => {
           // tfjs-node's Conv2D kernels accept only 'same'/'valid' ("TF Backend supports only
           // 'valid' and 'same' padding"): there, pad explicitly and convolve 'valid'.

@@ -32,6 +32,7 @@ export function dense(options: DenseOptions): LayerSpec {
         outputShape: [options.units],
         flops: 2 * fanIn * options.units,
         kernels: ['BatchMatMul', 'Transpose', 'Add', 'Sum'],
+        config: { op: 'dense', units: options.units, kernel: kernel.variable, ...(bias === undefined ? {} : { bias: bias.variable }) },
         apply: (x) => {
           const y = tf.matMul(x as tf.Tensor2D, kernel.variable as tf.Tensor2D);
           return bias === undefined ? y : tf.add(y, bias.variable);

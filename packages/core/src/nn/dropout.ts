@@ -30,6 +30,7 @@ export function dropout(options: DropoutOptions): LayerSpec {
         outputShape: ctx.inputShape,
         kernels: ['Add', 'Floor', 'RealDiv', 'Multiply'],
         stochastic: rate > 0,
+        config: { op: 'dropout', rate },
         apply: (x, training, forward) => {
           if (!training || rate === 0) return x;
           const seed =

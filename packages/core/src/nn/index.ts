@@ -5,6 +5,7 @@ export * from './conv2d.js';
 export * from './dense.js';
 export * from './dropout.js';
 export * from './layer.js';
+export * from './layer-config.js';
 export * from './pooling.js';
 export * from './residual.js';
 export * from './sequential.js';

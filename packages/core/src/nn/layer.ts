@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { Parameter } from '../params/parameter.js';
+import type { LayerConfig } from './layer-config.js';
 
 /** Per-pass options of a forward pass besides the training flag. */
 export interface ForwardOptions {
@@ -39,6 +40,11 @@ export interface Layer {
   readonly flops?: number;
   /** True when a training-mode pass draws randomness (dropout): its output cannot be cached. */
   readonly stochastic?: boolean;
+  /**
+   * What the layer computes and which variable is which, for exporters. Every `nn` layer sets
+   * it; a third-party layer without one trains as usual but cannot be exported.
+   */
+  readonly config?: LayerConfig;
   apply(x: tf.Tensor, training: boolean, options?: ForwardOptions): tf.Tensor;
 }
 

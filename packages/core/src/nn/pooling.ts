@@ -27,6 +27,7 @@ function pool(type: 'max_pool' | 'avg_pool', options: PoolOptions): LayerSpec {
         state: [],
         outputShape: [out(h), out(w), c],
         kernels: isMax ? ['MaxPool', 'MaxPoolGrad'] : ['AvgPool', 'AvgPoolGrad'],
+        config: { op: type, size: options.size, strides, padding },
         apply: (x) =>
           isMax
             ? tf.maxPool(x as tf.Tensor4D, options.size, strides, padding)
@@ -58,6 +59,7 @@ export function globalAvgPool(): LayerSpec {
         state: [],
         outputShape: [channels],
         kernels: ['Mean', 'Reshape', 'Multiply', 'RealDiv'],
+        config: { op: 'global_avg_pool' },
         apply: (x) => tf.mean(x, [1, 2]),
       };
     },

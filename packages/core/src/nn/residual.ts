@@ -67,6 +67,7 @@ export function residual(options: ResidualOptions): LayerSpec {
         outputShape: shape,
         kernels: [...new Set([...all.flatMap((l) => l.kernels), 'Add'])],
         sublayers: all,
+        config: { op: 'residual', body, shortcut, after },
         apply: (x, training, forward) => run(after, tf.add(run(body, x, training, forward), run(shortcut, x, training, forward)), training, forward),
       };
     },

@@ -13,6 +13,7 @@ export function flatten(): LayerSpec {
         state: [],
         outputShape: [units],
         kernels: ['Reshape'],
+        config: { op: 'flatten' },
         apply: (x) => tf.reshape(x, [x.shape[0]!, units]),
       };
     },

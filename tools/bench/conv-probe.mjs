@@ -5,9 +5,10 @@
 //   WUS_KERNEL_THREADS=1 / WUS_WASM_RELAXED_SIMD=0 select one thread / the plain SIMD build.
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { kernelRuntime, selectBackend } from '@wus/core';
+import { selectBackend } from '@wus/core';
+import { kernelRuntime, wasmKernels } from '@wus/kernels-wasm';
 
-await selectBackend('wasm');
+await selectBackend('wasm', { kernels: [wasmKernels] });
 const rt = kernelRuntime();
 console.log(`${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}; wus kernels: ${rt.simd} build, ${rt.threads} threads`);
 // [batch, height, width, in channels, kernel size, out channels]

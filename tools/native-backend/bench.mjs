@@ -14,6 +14,7 @@ import os from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { FULL_UPDATE, Sgd, Trainer, selectBackend, skipWeights, softmaxCrossEntropy } from '@wus/core';
 import { toyDataset } from '@wus/core/testing';
+import { wasmKernels } from '@wus/kernels-wasm';
 import { buildLenet5, buildMlp } from '@wus/zoo-basic';
 
 const args = process.argv.slice(2);
@@ -79,7 +80,7 @@ async function main() {
   const versions = {};
   for (const name of backends) {
     try {
-      const choice = await selectBackend(name);
+      const choice = await selectBackend(name, { kernels: [wasmKernels] });
       active.push({ name, tfjsBackend: choice.tfjsBackend });
       if (choice.tfjsBackend === 'tensorflow') versions[name] = `TensorFlow ${tf.backend().binding.TF_Version}`;
       if (choice.tfjsBackend === 'wasm') versions[name] = `simd ${await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')}, threads ${await tf.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT')}`;

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Builds the wus training kernels (src/kernels.c) into WebAssembly and writes, into
-# packages/core/src/kernels/wasm/generated/, for each SIMD level:
+# packages/kernels-wasm/src/generated/, for each SIMD level:
 #   wus-kernels<-relaxed>.wasm       threaded build: shared memory, run on the main thread + workers
 #   wus-kernels-heap<-relaxed>.wasm  single-threaded build importing tfjs-backend-wasm's memory
 #                                    (in place)
-# and wus-kernels-wasm.ts, all four in base64: what core loads, in src and dist alike (all
+# and wus-kernels-wasm.ts, all four in base64: what the kernel package loads, in src and dist alike (all
 # committed). Levels: plain 128-bit SIMD (`-msimd128`), and relaxed SIMD (`-mrelaxed-simd`: the
 # GEMM micro-kernel's multiply-adds become f32x4.relaxed_madd, one FMA instruction on x86 CPUs
 # with FMA3); core picks the relaxed build where the JS engine accepts it.
@@ -15,7 +15,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-out="$root/packages/core/src/kernels/wasm/generated"
+out="$root/packages/kernels-wasm/src/generated"
 want_clang="19.1.7"
 
 CLANG="${CLANG:-clang-19}"

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
-import { PluginRegistry, StopSignal } from '@wus/core';
+import { PluginRegistry, StopSignal, type KernelPackage } from '@wus/core';
 import { plugins as datasetPlugins } from '@wus/datasets';
+import { wasmKernels } from '@wus/kernels-wasm';
 import { plugins as lrSchedulePlugins } from '@wus/lr-schedules';
 import { plugins as basicPolicyPlugins } from '@wus/policy-basic';
 import { plugins as freezePlugins } from '@wus/policy-freeze';
@@ -19,6 +20,7 @@ export const TOKENS = {
   RunStore: Symbol('LocalRunStore'),
   Output: Symbol('Output'),
   Stop: Symbol('StopSignal'),
+  Kernels: Symbol('KernelPackages'),
 } as const;
 
 /** Where the app writes what the user reads; tests capture it. */
@@ -36,6 +38,9 @@ export const processOutput: Output = {
   err: (t) => void process.stderr.write(t.endsWith('\n') ? t : `${t}\n`),
   interactive: process.stderr.isTTY === true,
 };
+
+/** The kernel packages backend selection may use, registered before a backend is chosen. */
+export const KERNEL_PACKAGES: readonly KernelPackage[] = [wasmKernels];
 
 /** Built-ins register exactly as a third-party plugin module would. */
 export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, zooCifarPlugins, datasetPlugins, basicPolicyPlugins, wusPlugins, wusLrPlugins, freezePlugins, lrSchedulePlugins, callbackPlugins];
@@ -65,5 +70,6 @@ export function createContainer(options: ContainerOptions = {}): DependencyConta
   });
   c.registerInstance<Output>(TOKENS.Output, output);
   c.registerInstance<StopSignal>(TOKENS.Stop, options.stop ?? new StopSignal());
+  c.registerInstance<readonly KernelPackage[]>(TOKENS.Kernels, KERNEL_PACKAGES);
   return c;
 }

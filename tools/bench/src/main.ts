@@ -64,9 +64,10 @@ async function main(): Promise<void> {
     return n;
   };
   const threads = int('threads', values.threads, 1) ?? availableParallelism();
-  // Read by the kernel runtime when selectBackend starts it: set before importing @wus/core.
+  // Read by the kernel runtime when it starts: set before importing the kernel package.
   process.env['WUS_KERNEL_THREADS'] = String(threads);
-  const { registerWusKernels, selectBackend, unregisterWusKernels } = await import('@wus/core');
+  const { selectBackend } = await import('@wus/core');
+  const { registerWusKernels, unregisterWusKernels, wasmKernels } = await import('@wus/kernels-wasm');
   const { measureModel } = await import('./measure.js');
 
   const width = Number(values.width);
@@ -110,7 +111,7 @@ async function main(): Promise<void> {
     const modelRows: Row[] = [];
     for (const backend of backends) {
       for (const stock of values.stock && backend !== 'tensorflow' ? [false, true] : [false]) {
-        const choice = await selectBackend(backend === 'tensorflow' ? 'tfjs-node' : (backend as 'wasm' | 'cpu'));
+        const choice = await selectBackend(backend === 'tensorflow' ? 'tfjs-node' : (backend as 'wasm' | 'cpu'), { kernels: [wasmKernels] });
         if (stock) unregisterWusKernels([choice.tfjsBackend]);
         const label = stock ? `${choice.tfjsBackend} (tfjs kernels)` : choice.tfjsBackend;
         process.stderr.write(`… ${spec.name} batch ${batch} on ${label}\n`);

@@ -3,7 +3,7 @@
  * (Conv2DBackpropInput), filter gradient (Conv2DBackpropFilter), matrix product and max-pool
  * gradient, NHWC, float32, plus memory-bound fused kernels (ReLU gradient, row sums, bias add,
  * BatchNorm, SGD and Adam updates). Built by tools/wasm-kernels/build.sh (clang --target=wasm32
- * -msimd128 [-mrelaxed-simd], no libc) into packages/core/src/kernels/wasm/generated/.
+ * -msimd128 [-mrelaxed-simd], no libc) into packages/kernels-wasm/src/generated/.
  * Every kernel is written for threads: it takes a
  * parameter block (int32 words, see the P_* indices, filled by the JavaScript side) plus its
  * thread index and the thread count, and does its share; all threads run the same entry point on

@@ -20,6 +20,7 @@ import {
   type CheckpointSink,
   type DatasetBundle,
   type DatasetFingerprint,
+  type KernelPackage,
   type Model,
   type PluginRegistry,
   type PluginSpec,
@@ -99,6 +100,7 @@ export class ExperimentRunner {
     @inject(TOKENS.RunStore) private readonly store: LocalRunStore,
     @inject(TOKENS.Output) private readonly output: Output,
     @inject(TOKENS.Stop) private readonly stop: StopSignal,
+    @inject(TOKENS.Kernels) private readonly kernels: readonly KernelPackage[],
   ) {}
 
   /**
@@ -132,7 +134,7 @@ export class ExperimentRunner {
       () => this.buildModel(config, data),
       (model) => this.preflight(config, data, model, policies),
     );
-    const backend = await selectBackend(config.backend, { requiredKernels });
+    const backend = await selectBackend(config.backend, { requiredKernels, kernels: this.kernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
     return { config, data, fingerprint: fingerprintDataset(data), backend, commit: gitCommit() };

@@ -6,8 +6,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { BackendError } from '../errors/errors.js';
 import { installFlopCounter } from '../kernels/flop-counter.js';
-import { installGradientOverrides } from '../kernels/matmul-gradient.js';
-import { registerWusKernels } from '../kernels/wasm/register.js';
+import { installGradientOverrides } from '../kernels/gradients.js';
+import type { KernelPackage } from '../kernels/kernel-package.js';
 import type { Model } from '../model/model.js';
 
 // We report the backend choice ourselves; PROD silences tfjs's own "install tfjs-node" banner.
@@ -57,41 +57,62 @@ function firstLine(e: unknown): string {
 }
 
 /**
- * Our WebAssembly SIMD training kernels (kernels/wasm: Conv2D, Conv2DBackpropInput,
- * Conv2DBackpropFilter, MaxPoolGrad) for the wasm and cpu backends, registered once before any
- * backend is chosen; with them wasm has every kernel a conv net needs. Should they fail to load,
- * the stock kernels stay and the choice's reason says so.
+ * Registers the kernel packages the application has (the WebAssembly SIMD kernels, the native
+ * oneDNN ones), once each, before a backend is chosen. One that cannot run here (no binary for
+ * this machine, a CPU it does not support) leaves tfjs's stock kernels in place; the choice's
+ * reason says so.
  */
-let wusKernels: Promise<string | undefined> | undefined;
-function ensureWusKernels(): Promise<string | undefined> {
-  wusKernels ??= registerWusKernels().then(
-    () => undefined,
-    (e: unknown) => `wus kernels unavailable (${firstLine(e)}), stock tfjs kernels in use`,
-  );
-  return wusKernels;
+const registrations = new Map<KernelPackage, Promise<string | undefined>>();
+async function registerKernelPackages(packages: readonly KernelPackage[]): Promise<string[]> {
+  const notes: string[] = [];
+  for (const p of packages) {
+    let r = registrations.get(p);
+    if (r === undefined) {
+      r = p.register().then(
+        () => undefined,
+        (e: unknown) => `${p.name} kernels unavailable (${firstLine(e)}), stock tfjs kernels in use`,
+      );
+      registrations.set(p, r);
+    }
+    const note = await r;
+    if (note !== undefined) notes.push(note);
+  }
+  return notes;
+}
+
+/** Kernel packages registered for a tfjs backend: said in the choice's reason. */
+function kernelsOn(tfjsBackend: string, packages: readonly KernelPackage[]): string {
+  const names = packages.filter((p) => p.backends.includes(tfjsBackend)).map((p) => p.name);
+  return names.length === 0 ? '' : `, ${names.join(' + ')} kernels`;
+}
+
+export interface SelectBackendOptions {
+  /** Kernels a training step of the model needs: a backend lacking one is passed over. */
+  readonly requiredKernels?: readonly string[];
+  /** Kernel packages to register first (the application's; core knows none). */
+  readonly kernels?: readonly KernelPackage[];
 }
 
 /**
  * Activates the fastest backend that loads, in the order tfjs-node-gpu → tfjs-node → wasm → cpu,
- * or exactly `requested`. A backend lacking one of `requiredKernels` is passed over (with our
- * kernels registered, wasm and cpu have all a conv net needs). The returned reason says what was
- * skipped and why.
+ * or exactly `requested`, after registering the given kernel packages. A backend lacking one of
+ * `requiredKernels` is passed over (stock tfjs-wasm lacks Conv2DBackpropFilter; the WebAssembly
+ * kernel package adds it). The returned reason says what was skipped and why, and which kernel
+ * packages run on the chosen backend.
  */
-export async function selectBackend(
-  requested?: BackendName | 'auto',
-  options: { readonly requiredKernels?: readonly string[] } = {},
-): Promise<BackendChoice> {
+export async function selectBackend(requested?: BackendName | 'auto', options: SelectBackendOptions = {}): Promise<BackendChoice> {
   const required = options.requiredKernels ?? [];
+  const packages = options.kernels ?? [];
   installGradientOverrides();
-  const kernelNote = await ensureWusKernels();
-  const withNote = (reason: string) => (kernelNote === undefined ? reason : `${reason}; ${kernelNote}`);
+  const notes = await registerKernelPackages(packages);
+  const withNote = (reason: string, tfjsBackend: string) => [`${reason}${kernelsOn(tfjsBackend, packages)}`, ...notes].join('; ');
   if (requested !== undefined && requested !== 'auto') {
     if (!BACKEND_PREFERENCE.includes(requested)) {
       throw new BackendError(`unknown backend "${String(requested)}"; choose one of: auto, ${BACKEND_PREFERENCE.join(', ')}`);
     }
     try {
       const tfjsBackend = await tryActivate(requested, required);
-      return { name: requested, tfjsBackend, reason: withNote('requested with --backend') };
+      return { name: requested, tfjsBackend, reason: withNote('requested with --backend', tfjsBackend) };
     } catch (cause) {
       throw new BackendError(`backend "${requested}" cannot be used here: ${firstLine(cause)}`, { cause });
     }
@@ -101,7 +122,7 @@ export async function selectBackend(
     try {
       const tfjsBackend = await tryActivate(name, required);
       const reason = skipped.length === 0 ? 'first choice' : `fallback: ${skipped.join('; ')}`;
-      return { name, tfjsBackend, reason: withNote(reason) };
+      return { name, tfjsBackend, reason: withNote(reason, tfjsBackend) };
     } catch (e) {
       skipped.push(`${name} unavailable (${firstLine(e)})`);
     }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { inheritOurs } from './wasm/register.js';
+import { markKernel, traitsOf } from './kernel-package.js';
 
 /**
  * Counts the FLOPs of the convolution and matrix-product kernels that actually run during
@@ -88,7 +88,9 @@ export function installFlopCounter(backend: string): void {
       return out;
     };
     wrapped.add(kernelFunc);
-    inheritOurs(kernelFunc, inner);
+    // The wrapper is the package's kernel all the same (what the gradients ask of it).
+    const traits = traitsOf(inner);
+    if (traits !== undefined) markKernel(kernelFunc, traits);
     tf.unregisterKernel(name, backend);
     tf.registerKernel({ ...config, kernelFunc });
   }

@@ -1,14 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { withMatMulRole } from './flop-counter.js';
-import { isWusKernel } from './wasm/register.js';
+import { traitsOf } from './kernel-package.js';
 
 /**
  * Replaces tfjs's BatchMatMul gradient. The stock one calls matMul with transposeA/transposeB,
  * and the wasm backend's own BatchMatMul with a transposed operand is ~9× slower than an explicit
  * Transpose followed by a plain BatchMatMul (measured on tfjs 4.22, 784×256 at batch 128:
  * 28 ms vs 3 ms). Left as is, every weight gradient would run on a slow path and any
- * "weight skipping" speed-up would be inflated. Where our BatchMatMul is registered (wasm, cpu:
- * it packs transposed operands as cheaply as plain ones) the flags are passed through instead.
+ * "weight skipping" speed-up would be inflated. Where a kernel package's BatchMatMul packs
+ * transposed operands as cheaply as plain ones (`KernelTraits.transposesFree`) the flags are
+ * passed through instead.
  * Gradients stay lazy per input, so a frozen weight's gradient is still never computed.
  */
 function transposeLast2(t: tf.Tensor): tf.Tensor {
@@ -19,7 +20,8 @@ function transposeLast2(t: tf.Tensor): tf.Tensor {
 }
 
 function mm(a: tf.Tensor, b: tf.Tensor, ta: boolean, tb: boolean): tf.Tensor {
-  if (isWusKernel('BatchMatMul', tf.getBackend())) return tf.matMul(a, b, ta, tb);
+  const kernel = tf.getKernel('BatchMatMul', tf.getBackend());
+  if (kernel !== undefined && traitsOf(kernel.kernelFunc)?.transposesFree === true) return tf.matMul(a, b, ta, tb);
   return tf.matMul(ta ? transposeLast2(a) : a, tb ? transposeLast2(b) : b);
 }
 
@@ -38,12 +40,3 @@ export const batchMatMulGradConfig: tf.GradConfig = {
     return grads(() => mm(b, g, true, true), () => mm(g, a, true, true));
   },
 };
-
-let installed = false;
-
-/** Installs our gradient overrides once; called by backend selection before any training. */
-export function installGradientOverrides(): void {
-  if (installed) return;
-  tf.registerGradient(batchMatMulGradConfig);
-  installed = true;
-}

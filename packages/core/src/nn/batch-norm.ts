@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { fusedBatchNormTrain } from '../kernels/wasm/batch-norm.js';
+import { fusedBatchNormTrain } from '../kernels/ops/batch-norm-train.js';
 import { createParameter, uniqueVariableName } from './init.js';
 import type { LayerSpec } from './layer.js';
 

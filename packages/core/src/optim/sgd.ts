@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Parameter, ParameterGroup } from '../params/parameter.js';
-import { fusedSgdUpdate } from '../kernels/wasm/optimizer-update.js';
+import { fusedSgdUpdate } from '../kernels/ops/optimizer-update.js';
 import { Optimizer } from './optimizer.js';
 
 export interface SgdOptions {

@@ -2,3 +2,4 @@
 export * from './array-split.js';
 export * from './simulate.js';
 export * from './scripted-model.js';
+export * from './tiny-convnet.js';

@@ -6,7 +6,7 @@ import { Sgd } from '../optim/sgd.js';
 import { FULL_UPDATE, skipWeights, type UpdatePlan } from '../plan/update-plan.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
 import { toyDataset } from '../testing/array-split.js';
-import { tinyConvNet } from './test-support/tiny-convnet.js';
+import { tinyConvNet } from '../testing/tiny-convnet.js';
 import { Trainer } from './trainer.js';
 
 const WEIGHT_GRADIENT_KERNELS = ['Conv2DBackpropFilter'];

@@ -1,4 +1,4 @@
-import * as nn from '../../nn/index.js';
+import * as nn from '../nn/index.js';
 
 /**
  * The small conv net the trainer's plan tests share: conv (depth 0) → BN (1) → ReLU → pool →

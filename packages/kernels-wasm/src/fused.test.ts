@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../backend/backend.js';
-import { BATCH_NORM_MAX_CHANNELS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, fusedBatchNormTrain } from './batch-norm.js';
+import { selectBackend } from '@wus/core';
+import { wasmKernels } from './package.js';
+import { BATCH_NORM_MAX_CHANNELS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, fusedAdamUpdate, fusedBatchNormTrain, fusedSgdUpdate, type AdamUpdateAttrs, type SgdUpdateAttrs } from '@wus/core';
 import { registerWusKernels, unregisterWusKernels } from './register.js';
-import { fusedAdamUpdate, fusedSgdUpdate, type AdamUpdateAttrs, type SgdUpdateAttrs } from './optimizer-update.js';
 import { expectClose, randomArray, size } from './test-support/numeric.js';
 
 /*
@@ -65,7 +65,7 @@ async function expectSameBits(got: tf.Tensor[], want: tf.Tensor[], what: string)
 
 describe('fused wasm kernels: BatchNorm (training), SGD and Adam updates', () => {
   beforeAll(async () => {
-    await selectBackend('wasm'); // registers tfjs-backend-wasm and our kernels
+    await selectBackend('wasm', { kernels: [wasmKernels] }); // registers tfjs-backend-wasm and our kernels
   });
   afterAll(async () => {
     await tf.setBackend('cpu');

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runMemoryKernels } from './heap.js';
 
 /**
- * One optimizer step of one parameter as one kernel (kernels.c wus_sgd_update /
- * wus_adam_update): weight decay, the optimizer's state and the weight update in one pass, where
+ * The fused optimizer-update ops: one optimizer step of one parameter as one kernel, which kernel
+ * packages provide (kernels-wasm: kernels.c wus_sgd_update / wus_adam_update): weight decay, the optimizer's state and the weight update in one pass, where
  * tfjs composes 6 (SGD with momentum) to 11 (Adam) kernels, each a pass with its own output.
  * Same float32 operation order as the composition, so both give the same bits.
  *
@@ -19,23 +18,6 @@ export interface SgdUpdateAttrs {
   /** The parameter's first update: the buffer starts at the gradient (PyTorch). */
   readonly first: boolean;
 }
-
-export const sgdUpdateKernel = (backendName: string): tf.KernelConfig => ({
-  kernelName: SGD_UPDATE,
-  backendName,
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { w, g, buf } = inputs as { w: tf.TensorInfo; g: tf.TensorInfo; buf?: tf.TensorInfo };
-    const a = attrs as unknown as SgdUpdateAttrs;
-    const n = w.shape.reduce((x, y) => x * y, 1);
-    const withBuffer = buf !== undefined;
-    const flags = (withBuffer ? 1 : 0) | (a.first ? 2 : 0) | (a.nesterov ? 4 : 0);
-    const shapes = withBuffer ? [[...w.shape], [...w.shape]] : [[...w.shape]];
-    const ins = withBuffer ? [w, g, buf] : [w, g];
-    return runMemoryKernels(backend, 'wus_sgd_update', shapes, ins, ([wOut, bufOut], [wi, gi, bi]) => [
-      wOut!, bufOut ?? 0, wi!, gi!, bi ?? 0, n, a.lr, a.momentum, a.weightDecay, flags,
-    ]);
-  },
-});
 
 /**
  * The new weight (and momentum buffer) through the fused kernel where the active backend has it
@@ -60,20 +42,6 @@ export interface AdamUpdateAttrs {
   readonly epsilon: number;
   readonly weightDecay: number;
 }
-
-export const adamUpdateKernel = (backendName: string): tf.KernelConfig => ({
-  kernelName: ADAM_UPDATE,
-  backendName,
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { w, g, m, v } = inputs as Record<'w' | 'g' | 'm' | 'v', tf.TensorInfo>;
-    const a = attrs as unknown as AdamUpdateAttrs;
-    const n = w.shape.reduce((x, y) => x * y, 1);
-    const shape = [...w.shape];
-    return runMemoryKernels(backend, 'wus_adam_update', [shape, shape, shape], [w, g, m, v], (outs, ins) => [
-      ...outs, ...ins, n, a.beta1, 1 - a.beta1, a.beta2, 1 - a.beta2, a.stepSize, a.epsilon, a.weightDecay,
-    ]);
-  },
-});
 
 /** New weight, m and v through the fused kernel where the active backend has it; else undefined. */
 export function fusedAdamUpdate(w: tf.Tensor, g: tf.Tensor, m: tf.Tensor, v: tf.Tensor, attrs: AdamUpdateAttrs): { w: tf.Tensor; m: tf.Tensor; v: tf.Tensor } | undefined {

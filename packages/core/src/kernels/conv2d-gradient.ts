@@ -1,22 +1,23 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { conv2dBackpropFilter } from './conv2d-backprop-filter.js';
-import { conv2dBackpropInput } from './conv2d-backprop-input.js';
+import { traitsOf } from './kernel-package.js';
 
 type Pair = [number, number] | number;
 const isOne = (d: Pair | undefined) => d === undefined || (Array.isArray(d) ? d.every((v) => v === 1) : d === 1);
 
-/** Whether the active backend runs our backprop kernels, which understand a `dilations` attr. */
-function backendRunsOurs(): boolean {
+/** Whether the active backend's backprop kernels come from a kernel package that takes a `dilations` attr. */
+function backendTakesDilations(): boolean {
   const backend = tf.getBackend();
-  return tf.getKernel('Conv2DBackpropFilter', backend)?.kernelFunc === conv2dBackpropFilter &&
-    tf.getKernel('Conv2DBackpropInput', backend)?.kernelFunc === conv2dBackpropInput;
+  return ['Conv2DBackpropFilter', 'Conv2DBackpropInput'].every((k) => {
+    const func = tf.getKernel(k, backend)?.kernelFunc;
+    return func !== undefined && traitsOf(func)?.dilations === true;
+  });
 }
 
 /**
  * Conv2D's gradient, as tfjs's (lazy per input: a frozen filter's gradient is never computed)
- * plus dilated convolutions: tfjs refuses dilation > 1 in gradients; our backprop kernels take a
- * `dilations` attribute, so on a backend running them a dilated convolution trains. Elsewhere a
- * dilated gradient fails with tfjs's message.
+ * plus dilated convolutions: tfjs refuses dilation > 1 in gradients; kernel packages' backprop
+ * kernels may take a `dilations` attribute (`KernelTraits.dilations`), and on a backend running
+ * such kernels a dilated convolution trains. Elsewhere a dilated gradient fails with tfjs's message.
  */
 export const conv2dGradConfig: tf.GradConfig = {
   kernelName: 'Conv2D',
@@ -27,7 +28,7 @@ export const conv2dGradConfig: tf.GradConfig = {
       dilations?: Pair; strides: Pair; pad: unknown; dataFormat: string; dimRoundingMode?: string;
     };
     const dilated = !isOne(dilations);
-    if (dilated && !backendRunsOurs()) {
+    if (dilated && !backendTakesDilations()) {
       throw new Error(`Error in gradient of conv2D: dilation rates greater than 1 are not yet supported in gradients. Got dilations '${String(dilations)}'`);
     }
     const extra = dilated ? { dilations } : {};

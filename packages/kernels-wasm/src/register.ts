@@ -1,18 +1,21 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { ADAM_UPDATE, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, RELU_GRAD, SGD_UPDATE, markKernel, traitsOf, type KernelTraits } from '@wus/core';
 import { addKernel } from './add.js';
 import { batchMatMulKernel } from './batch-mat-mul.js';
-import { BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, batchNormTrainGradConfig, batchNormTrainGradKernel, batchNormTrainKernel } from './batch-norm.js';
+import { batchNormTrainGradKernel, batchNormTrainKernel } from './batch-norm.js';
 import { conv2dKernel } from './conv2d.js';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter.js';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input.js';
-import { conv2dGradConfig } from './conv2d-gradient.js';
 import { castKernel, identityKernel } from './identity.js';
 import { maxPoolGradKernel } from './max-pool-grad.js';
 import { meanKernel, sumKernel } from './reduce.js';
-import { reluGradConfig, reluGradKernel, RELU_GRAD } from './relu-grad.js';
+import { reluGradKernel } from './relu-grad.js';
 import { initKernelRuntime, type KernelRuntime } from './runtime.js';
-import { ADAM_UPDATE, adamUpdateKernel, SGD_UPDATE, sgdUpdateKernel } from './optimizer-update.js';
+import { adamUpdateKernel, sgdUpdateKernel } from './optimizer-update.js';
 import { forgetStock, hasRememberedStock, rememberStock } from './stock.js';
+
+/** This package's name, as kernels are marked (`KernelTraits.owner`) and choices are reported. */
+export const WASM_KERNELS_NAME = 'wasm-simd';
 
 export { stockKernel } from './stock.js';
 
@@ -24,16 +27,18 @@ export interface WusKernel {
   readonly config: (backend: string) => tf.KernelConfig;
   /** Backends it is registered for (default: all of WUS_KERNEL_BACKENDS). */
   readonly backends?: readonly string[];
+  /** What core's gradients may rely on (beyond `owner`). */
+  readonly traits?: Omit<KernelTraits, 'owner'>;
 }
 
 /** The tfjs kernels this package provides. */
 export const WUS_KERNELS: readonly WusKernel[] = [
   // WebAssembly SIMD, multi-threaded (tools/wasm-kernels/src/kernels.c).
   { name: 'Conv2D', config: conv2dKernel },
-  { name: 'Conv2DBackpropInput', config: conv2dBackpropInputKernel },
-  { name: 'Conv2DBackpropFilter', config: conv2dBackpropFilterKernel },
+  { name: 'Conv2DBackpropInput', config: conv2dBackpropInputKernel, traits: { dilations: true } },
+  { name: 'Conv2DBackpropFilter', config: conv2dBackpropFilterKernel, traits: { dilations: true } },
   { name: 'MaxPoolGrad', config: maxPoolGradKernel },
-  { name: 'BatchMatMul', config: batchMatMulKernel },
+  { name: 'BatchMatMul', config: batchMatMulKernel, traits: { transposesFree: true } },
   // Memory-bound, one thread, in place on the wasm backend's own memory.
   { name: 'Sum', config: sumKernel },
   { name: 'Add', config: addKernel },
@@ -47,35 +52,31 @@ export const WUS_KERNELS: readonly WusKernel[] = [
   { name: 'Cast', config: castKernel, backends: ['wasm'] },
 ];
 
-/** Gradients we replace (Conv2D: dilation; Relu: one kernel) or add (fused batch norm). */
-const GRADIENTS: readonly tf.GradConfig[] = [conv2dGradConfig, reluGradConfig, batchNormTrainGradConfig];
-
 export interface RegisterOptions {
   readonly backends?: readonly string[];
   /** Threads of the kernel runtime (default `WUS_KERNEL_THREADS`, else all cores, at most 8). */
   readonly threads?: number;
 }
 
-const ours = new WeakSet<tf.KernelFunc>();
+const isOurs = (func: tf.KernelFunc) => traitsOf(func)?.owner === WASM_KERNELS_NAME;
 
 /**
  * Registers our kernels for the wasm and cpu backends (replacing tfjs's where it has one, adding
- * Conv2DBackpropFilter to wasm, which lacks it) and our gradients, after starting the kernel
- * runtime. Idempotent; called by `selectBackend`. The replaced configs are kept (`stockKernel`):
+ * Conv2DBackpropFilter to wasm, which lacks it), after starting the kernel runtime, each marked
+ * with its traits for core's gradients (which core installs). Idempotent; `wasmKernels.register`. The replaced configs are kept (`stockKernel`):
  * our kernels hand the cases they do not cover to them, tests and benches compare with them.
  */
 export async function registerWusKernels(options: RegisterOptions = {}): Promise<KernelRuntime> {
   const rt = await initKernelRuntime(options.threads);
-  for (const g of GRADIENTS) tf.registerGradient(g);
   for (const backend of options.backends ?? WUS_KERNEL_BACKENDS) {
     for (const k of WUS_KERNELS) {
       if (k.backends !== undefined && !k.backends.includes(backend)) continue;
       const current = tf.getKernel(k.name, backend);
-      if (current !== undefined && ours.has(current.kernelFunc)) continue;
+      if (current !== undefined && isOurs(current.kernelFunc)) continue;
       rememberStock(k.name, backend, current);
       if (current !== undefined) tf.unregisterKernel(k.name, backend);
       const config = k.config(backend);
-      ours.add(config.kernelFunc);
+      markKernel(config.kernelFunc, { owner: WASM_KERNELS_NAME, ...k.traits });
       tf.registerKernel(config);
     }
   }
@@ -100,13 +101,8 @@ export function unregisterWusKernels(backends: readonly string[] = WUS_KERNEL_BA
   }
 }
 
-/** A wrapper around one of our kernel functions counts as ours (the FLOP counter wraps them). */
-export function inheritOurs(wrapper: tf.KernelFunc, original: tf.KernelFunc): void {
-  if (ours.has(original)) ours.add(wrapper);
-}
-
 /** Whether `kernel` on `backend` is currently one of ours. */
 export function isWusKernel(kernel: string, backend: string): boolean {
   const k = tf.getKernel(kernel, backend);
-  return k !== undefined && ours.has(k.kernelFunc);
+  return k !== undefined && isOurs(k.kernelFunc);
 }

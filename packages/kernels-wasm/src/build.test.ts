@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const BUILD = resolve(import.meta.dirname, '../../../../../tools/wasm-kernels/build.sh');
+const BUILD = resolve(import.meta.dirname, '../../../tools/wasm-kernels/build.sh');
 
 function clangVersion(): string | undefined {
   try {

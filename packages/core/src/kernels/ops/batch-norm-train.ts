@@ -1,11 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runMemoryKernels } from './heap.js';
 
 /**
- * BatchNorm in training mode as one kernel forward and one backward (kernels.c wus_bn_forward /
- * wus_bn_backward). Composed from tfjs ops it is ~8 kernels forward and ~15 backward, each a
- * single-threaded pass over the activations with a fresh output: on 2 threads that was the
- * largest part of a VGG-11 step our threaded convolutions do not cover.
+ * The fused training-mode BatchNorm op, one kernel forward and one backward, which kernel
+ * packages provide (kernels-wasm: kernels.c wus_bn_forward / wus_bn_backward). Composed from
+ * tfjs ops it is ~8 kernels forward and ~15 backward, each a single-threaded pass over the
+ * activations with a fresh output. Core defines the op and its gradient; where no package
+ * registered a kernel for it, `fusedBatchNormTrain` says so and the layer composes tfjs ops.
  *
  * `WusBatchNormTrain`: inputs x [..., C], gamma [C], beta [C]; attr epsilon; outputs y, the batch
  * mean [C] and the biased batch variance [C] (what the moving statistics are updated from).
@@ -15,46 +15,15 @@ import { runMemoryKernels } from './heap.js';
 export const BATCH_NORM_TRAIN = 'WusBatchNormTrain';
 /** inputs dy, x, mean, variance, gamma; attr epsilon; outputs dx, dgamma, dbeta. */
 export const BATCH_NORM_TRAIN_GRAD = 'WusBatchNormTrainGrad';
-/** Channels the kernels take (per-channel arrays on the kernel's stack: BN_MAX_C in kernels.c). */
+/** Channels the op takes (kernels keep per-channel arrays on their stack: BN_MAX_C in kernels.c). */
 export const BATCH_NORM_MAX_CHANNELS = 2048;
 
-interface BatchNormAttrs {
+export interface BatchNormAttrs {
   readonly epsilon: number;
   /** Set on the forward call only, read by its gradient: which gradients the step needs. */
   readonly needDx?: boolean;
   readonly needDGamma?: boolean;
 }
-
-const rowsAndChannels = (x: tf.TensorInfo): [number, number] => {
-  const channels = x.shape[x.shape.length - 1]!;
-  return [x.shape.reduce((a, b) => a * b, 1) / channels, channels];
-};
-
-export const batchNormTrainKernel = (backendName: string): tf.KernelConfig => ({
-  kernelName: BATCH_NORM_TRAIN,
-  backendName,
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { x, gamma, beta } = inputs as { x: tf.TensorInfo; gamma: tf.TensorInfo; beta: tf.TensorInfo };
-    const { epsilon } = attrs as unknown as BatchNormAttrs;
-    const [rows, c] = rowsAndChannels(x);
-    return runMemoryKernels(backend, 'wus_bn_forward', [[...x.shape], [c], [c]], [x, gamma, beta], ([y, mean, variance], [xs, g, b]) => [
-      y!, mean!, variance!, xs!, g!, b!, rows, c, epsilon,
-    ]);
-  },
-});
-
-export const batchNormTrainGradKernel = (backendName: string): tf.KernelConfig => ({
-  kernelName: BATCH_NORM_TRAIN_GRAD,
-  backendName,
-  kernelFunc: ({ inputs, backend, attrs }) => {
-    const { dy, x, mean, variance, gamma } = inputs as Record<'dy' | 'x' | 'mean' | 'variance' | 'gamma', tf.TensorInfo>;
-    const { epsilon } = attrs as unknown as BatchNormAttrs;
-    const [rows, c] = rowsAndChannels(x);
-    return runMemoryKernels(backend, 'wus_bn_backward', [[...x.shape], [c], [c]], [dy, x, mean, variance, gamma], ([dx, dg, db], ins) => [
-      dx!, dg!, db!, ...ins, rows, c, epsilon,
-    ]);
-  },
-});
 
 /**
  * Where the step needs dx, the gradient runs the backward kernel once for all three inputs:
@@ -87,8 +56,8 @@ export const batchNormTrainGradConfig: tf.GradConfig = {
 };
 
 /**
- * Training-mode batch norm through the fused kernel where the active backend has it (wasm, cpu
- * with our kernels registered) and the input fits; undefined otherwise (the caller composes it).
+ * Training-mode batch norm through the fused kernel where the active backend has a kernel for it
+ * (a kernel package registered one) and the input fits; undefined otherwise (the caller composes it).
  */
 export function fusedBatchNormTrain(
   x: tf.Tensor,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../backend/backend.js';
+import { selectBackend } from '@wus/core';
+import { wasmKernels } from './package.js';
 
 /**
  * Two trials of a study must compute bit-identical gradients from identical inputs, or their
@@ -9,7 +10,7 @@ import { selectBackend } from '../../backend/backend.js';
  */
 describe('Conv2DBackpropFilter is deterministic across calls (threaded wasm kernel)', () => {
   beforeAll(async () => {
-    await selectBackend('wasm');
+    await selectBackend('wasm', { kernels: [wasmKernels] });
   });
 
   // Split over M (partial sums added up afterwards), over the rows of dW (few output positions,

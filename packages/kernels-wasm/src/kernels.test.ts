@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { selectBackend } from '../../backend/backend.js';
+import { selectBackend } from '@wus/core';
+import { wasmKernels } from './package.js';
 import { registerWusKernels, stockKernel, unregisterWusKernels } from './register.js';
 import type { KernelRuntime } from './runtime.js';
 import { expectClose, randomArray, size } from './test-support/numeric.js';
@@ -124,6 +125,8 @@ const label = (c: ConvCase) => `x ${c.x.join('×')} k ${c.k.join('×')}→${c.co
 describe('wus WebAssembly kernels', () => {
   let rt: KernelRuntime;
   beforeAll(async () => {
+    // As the application does (core installs the gradients these kernels serve), then the runtime.
+    await selectBackend('cpu', { kernels: [wasmKernels] });
     rt = await registerWusKernels();
   });
   afterAll(async () => {
@@ -354,7 +357,7 @@ describe('wus WebAssembly kernels', () => {
   });
 
   it('selectBackend no longer passes wasm over for conv nets', async () => {
-    const choice = await selectBackend('auto', { requiredKernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad'] });
+    const choice = await selectBackend('auto', { kernels: [wasmKernels], requiredKernels: ['Conv2D', 'Conv2DBackpropInput', 'Conv2DBackpropFilter', 'MaxPoolGrad'] });
     expect(['tfjs-node-gpu', 'tfjs-node', 'wasm']).toContain(choice.name);
     expect(choice.reason).not.toMatch(/wus kernels unavailable/);
   });

@@ -1,21 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { runMemoryKernel } from './heap.js';
 
-/** Our kernel: dx = dy where x > 0, else 0 — one branch-free SIMD pass. */
+/** The fused ReLU-gradient op: dx = dy where x > 0, else 0, in one pass where a kernel package provides it. */
 export const RELU_GRAD = 'WusReluGrad';
 
-export const reluGradKernel = (backendName: string): tf.KernelConfig => ({
-  kernelName: RELU_GRAD,
-  backendName,
-  kernelFunc: ({ inputs, backend }) => {
-    const { dy, x } = inputs as { dy: tf.TensorInfo; x: tf.TensorInfo };
-    const n = x.shape.reduce((a, b) => a * b, 1);
-    return runMemoryKernel(backend, 'wus_relu_grad', [...x.shape], [dy, x], (out, [g, xs]) => [out, g!, xs!, n]);
-  },
-});
-
 /**
- * Relu's gradient as one kernel where the backend has ours; tfjs's is `dy · cast(step(x))`, three
+ * Relu's gradient as one kernel where the backend has one for `RELU_GRAD`; tfjs's is `dy · cast(step(x))`, three
  * passes (Step, a Cast that copies on wasm, Multiply) over every activation of the network.
  * Elsewhere (e.g. tfjs-node) tfjs's formula, unchanged.
  */

@@ -34,7 +34,8 @@ export class Study {
     const policies: PluginSpec[] = control ? [given[0]!, ...given.slice(1), given[0]!] : [...given];
     const names = trialLabels(given);
     if (control) names.push(CONTROL_LABEL);
-    const session = await this.runner.open(trainConfig, policies);
+    // A trial's config is the shared one with its own policy (set per trial when it opens).
+    const session = await this.runner.open({ ...trainConfig, policy: given[0]! }, policies);
     const study = await this.runner.startStudy(session, `compare ${config.model}/${config.dataset}`, { ...trainConfig, interleave, control, policies: given.map(normalizeSpec) });
     const open: OpenTrial[] = [];
     try {

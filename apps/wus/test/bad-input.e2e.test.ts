@@ -100,6 +100,23 @@ describe('errors in the user’s terms', () => {
     expect([policy.code, policy.stderr.trim()]).toEqual([2, `wus: error: ${dir}/policy.yaml: "policy" is a setting of \`wus train\` only; \`wus compare\` takes a list, "policies"`]);
   });
 
+  it('a plugin module that is not there: the path looked at, or the package, and what to do', async () => {
+    const file = await wus(['plugins', '--plugin', './no-such-plugin.mjs']);
+    expect([file.code, file.stderr]).toEqual([2, `wus: error: cannot load plugin module "./no-such-plugin.mjs": no such file ${join(process.cwd(), 'no-such-plugin.mjs')}; check the path given to --plugin\n`]);
+    const pkg = await wus(['train', '--plugin', 'wus-no-such-package', ...quick]);
+    expect([pkg.code, pkg.stderr]).toEqual([2, 'wus: error: cannot load plugin module "wus-no-such-package": no installed package "wus-no-such-package"; install it (npm install wus-no-such-package) or give the module\'s file path (./my-plugin.mjs)\n']);
+  });
+
+  it('a run store that cannot be written: the path and what to do, before any data loads (exit 5)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'a-file');
+    writeFileSync(file, '');
+    const r = await wus(['train', ...quick], join(file, 'runs'));
+    expect([r.code, r.stderr]).toEqual([5, `wus: error: run store ${file}/runs: ${file} is a file, not a folder; set WUS_HOME to a folder you can write to (runs go to $WUS_HOME/runs; default ./.wus/runs)\n`]);
+    // /proc refuses new folders (Node's recursive mkdir would spin there for ever).
+    const proc = await wus(['compare', ...quick], '/proc/wus-store/runs');
+    expect([proc.code, proc.stderr]).toEqual([5, expect.stringMatching(/^wus: error: run store \/proc\/wus-store\/runs: cannot create \/proc\/wus-store \(ENOENT\); set WUS_HOME/)]);
+  });
+
   it('a misspelt plugin option is refused with the right one suggested', async () => {
     const r = await wus(['train', '-p', 'wus', '-o', 'wus.treshold=0.1', ...quick]);
     expect(r.code).toBe(2);

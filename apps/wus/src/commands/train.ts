@@ -1,10 +1,12 @@
 import { Option, type Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
+import type { LocalRunStore } from '@wus/tracking';
 import { applyOptionOverrides, parseAssignment } from '../config/overrides.js';
 import { resolveConfig } from '../config/load.js';
 import { compareConfig, trainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { ExperimentRunner } from '../experiment/runner.js';
+import { ensureStoreRoot } from '../experiment/store-root.js';
 import { Study } from '../experiment/study.js';
 import { compareRows, formatTable } from '../report/compare-table.js';
 import { addTrainingFlags, flagsToConfig, type TrainingFlags } from './training-flags.js';
@@ -37,6 +39,7 @@ export function registerTrain(program: Command, container: () => DependencyConta
       modelOptions: withAssignments(flags.modelOption, base.modelOptions),
       datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
     };
+    await ensureStoreRoot(c.resolve<LocalRunStore>(TOKENS.RunStore).root);
     const runner = c.resolve(ExperimentRunner);
     const session = await runner.open(config);
     const policy = config.policy;
@@ -70,6 +73,7 @@ export function registerCompare(program: Command, container: () => DependencyCon
       modelOptions: withAssignments(flags.modelOption, base.modelOptions),
       datasetOptions: withAssignments(flags.datasetOption, base.datasetOptions),
     };
+    await ensureStoreRoot(c.resolve<LocalRunStore>(TOKENS.RunStore).root);
     const outcome = await c.resolve(Study).run(config);
     const out = c.resolve<Output>(TOKENS.Output);
     out.out(flags.json === true ? JSON.stringify({ studyRunId: outcome.studyRunId, rows: outcome.rows }, null, 2) : outcome.table);

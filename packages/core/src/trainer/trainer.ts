@@ -55,7 +55,15 @@ export interface TrainerOptions {
   readonly prefixCacheBytes?: number;
   /** Checked after every step: once requested, training ends with an `InterruptedError`. */
   readonly stop?: StopSignal;
+  /**
+   * Called after every batch of an evaluation pass with the samples done and the split's size,
+   * for progress displays (a test split of 10 000 images can take minutes on a large network).
+   */
+  readonly onEvaluationProgress?: (split: EvaluationSplit, done: number, total: number) => void;
 }
+
+/** Which split an evaluation pass reads: validation after each epoch, test at the end. */
+export type EvaluationSplit = 'validation' | 'test' | 'other';
 
 /** Result of one step before it is read back: tensors stay on the device until epoch end. */
 type StepOutput = {
@@ -169,7 +177,7 @@ export class Trainer {
   }
 
   async end(): Promise<TrainResult> {
-    const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test);
+    const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test, 'test');
     const sum = (f: (c: ComputeRecord) => number) => this.history.reduce((s, e) => s + f(e.compute), 0);
     const result: TrainResult = {
       epochs: this.history,
@@ -244,7 +252,7 @@ export class Trainer {
     }
     const metrics: Record<string, number> = { loss: trainLoss, accuracy: trainAcc };
     if (this.o.data.validation !== undefined) {
-      const val = this.evaluate(this.o.data.validation);
+      const val = this.evaluate(this.o.data.validation, 'validation');
       metrics['val_loss'] = val['loss']!;
       metrics['val_accuracy'] = val['accuracy']!;
     }
@@ -376,8 +384,8 @@ export class Trainer {
     return { seed: deriveSeed(this.o.seed, 'forward', this.step) };
   }
 
-  /** Loss and accuracy over a split, inference mode. */
-  evaluate(split: LabeledSplit): Metrics {
+  /** Loss and accuracy over a split, inference mode; `which` names it to onEvaluationProgress. */
+  evaluate(split: LabeledSplit, which: EvaluationSplit = 'other'): Metrics {
     let loss = 0;
     let correct = 0;
     let n = 0;
@@ -390,6 +398,7 @@ export class Trainer {
       correct += c!.dataSync()[0]!;
       tf.dispose([l!, c!, batch.x, batch.y]);
       n += batch.size;
+      this.o.onEvaluationProgress?.(which, n, split.count);
     }
     return { loss: loss / n, accuracy: correct / n };
   }

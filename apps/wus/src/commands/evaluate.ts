@@ -6,6 +6,7 @@ import { trainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { ExperimentRunner } from '../experiment/runner.js';
 import { loadWeights } from '../experiment/weights.js';
+import { EvaluationProgress } from '../progress/evaluation-progress.js';
 
 /**
  * `wus evaluate <run>`: rebuilds a trial's model from its `config.json`, loads its saved
@@ -33,7 +34,7 @@ export function registerEvaluate(program: Command, container: () => DependencyCo
       const model = runner.buildModel(config, session.data);
       try {
         loadWeights(model, (await store.readArtifact(run.info.runId, 'weights/manifest.json')).toString('utf8'), await store.readArtifact(run.info.runId, 'weights/weights.bin'), `run ${run.info.runId}`);
-        const metrics = runner.evaluate(session, model, session.data.test);
+        const metrics = runner.evaluate(session, model, session.data.test, new EvaluationProgress(`run ${run.info.runId.slice(0, 8)}`, (t) => out.err(t)));
         const logged = run.latestMetrics['test_accuracy'];
         const result = { runId: run.info.runId, testAccuracy: metrics['accuracy']!, testLoss: metrics['loss']!, loggedTestAccuracy: logged ?? null, same: logged === metrics['accuracy'] };
         out.out(

@@ -9,6 +9,7 @@ import { ExperimentRunner } from '../experiment/runner.js';
 import { ensureStoreRoot } from '../experiment/store-root.js';
 import { Study } from '../experiment/study.js';
 import { compareRows, formatTable } from '../report/compare-table.js';
+import { resultsLine } from '../report/results-line.js';
 import { addTrainingFlags, flagsToConfig, type TrainingFlags } from './training-flags.js';
 
 /** `key=value` flags (`--model-option`, `--dataset-option`) over the config file's options. */
@@ -45,10 +46,10 @@ export function registerTrain(program: Command, container: () => DependencyConta
     const policy = config.policy;
     const trial = await runner.runTrial(session, policy, { label: typeof policy === 'string' ? policy : policy.name });
     const links = await runner.runLinks(trial.runId, config.experiment);
-    if (links !== undefined) c.resolve<Output>(TOKENS.Output).err(`mlflow: run ${links.run} — all runs: ${links.experiment}`);
     const out = c.resolve<Output>(TOKENS.Output);
     const [row] = compareRows([trial]);
-    out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : `${formatTable([row!])}\nrun ${trial.runId}`);
+    out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : formatTable([row!]));
+    out.err(resultsLine({ kind: 'run', id: trial.runId }, c.resolve<LocalRunStore>(TOKENS.RunStore).root, config.experiment, links));
   });
 }
 
@@ -77,5 +78,6 @@ export function registerCompare(program: Command, container: () => DependencyCon
     const outcome = await c.resolve(Study).run(config);
     const out = c.resolve<Output>(TOKENS.Output);
     out.out(flags.json === true ? JSON.stringify({ studyRunId: outcome.studyRunId, rows: outcome.rows }, null, 2) : outcome.table);
+    out.err(resultsLine({ kind: 'study', id: outcome.studyRunId, trials: outcome.trials.length }, c.resolve<LocalRunStore>(TOKENS.RunStore).root, config.experiment, outcome.links));
   });
 }

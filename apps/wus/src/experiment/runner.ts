@@ -19,12 +19,15 @@ import {
   type PluginSpec,
   type SkipPolicy,
   type TrainResult,
+  type TrainerOptions,
 } from '@wus/core';
 import { TrackingCallback, flattenParams, type RunHandle, type Tracker } from '@wus/tracking';
 import { inject, injectable } from 'tsyringe';
 import type { TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { ProgressCallback } from '../progress/progress-callback.js';
+import type { EvaluationProgress } from '../progress/evaluation-progress.js';
+import { ProgressClock } from '../progress/progress-clock.js';
 import { buildOptimizer } from './build-optimizer.js';
 import { gitCommit } from './git.js';
 import { importPluginModule } from './plugin-import.js';
@@ -49,6 +52,8 @@ export interface Session {
   readonly data: DatasetBundle;
   readonly backend: BackendChoice;
   readonly commit: string;
+  /** Epochs done of every trial to come, elapsed time and ETA, for the progress lines. */
+  readonly progress: ProgressClock;
 }
 
 export interface TrialOutcome {
@@ -109,7 +114,7 @@ export class ExperimentRunner {
     const backend = await selectBackend(config.backend, { requiredKernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
-    return { config, data, backend, commit: gitCommit() };
+    return { config, data, backend, commit: gitCommit(), progress: new ProgressClock(policies.length * config.epochs) };
   }
 
   /**
@@ -157,19 +162,20 @@ export class ExperimentRunner {
     optimizer.dispose();
   }
 
-  /** Loss and accuracy of `model` on a split, as a trial's trainer evaluates it. */
-  evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>): Record<string, number> {
+  /** Loss and accuracy of `model` on the test split, as a trial's trainer evaluates it. */
+  evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>, progress?: EvaluationProgress): Record<string, number> {
     const optimizer = buildOptimizer(session.config);
     try {
-      return { ...this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer).evaluate(split) };
+      return { ...this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer, progress?.report).evaluate(split, 'test') };
     } finally {
       optimizer.dispose();
     }
   }
 
-  private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[], optimizer: Optimizer = buildOptimizer(session.config)): Trainer {
+  private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[], optimizer: Optimizer = buildOptimizer(session.config), onEvaluationProgress?: TrainerOptions['onEvaluationProgress']): Trainer {
     const c = session.config;
     return new Trainer({
+      ...(onEvaluationProgress === undefined ? {} : { onEvaluationProgress }),
       model,
       data: session.data,
       optimizer,
@@ -211,12 +217,9 @@ export class ExperimentRunner {
       tags: this.tags(session, { 'wus.role': 'trial', policy: normalizeSpec(policy).name, 'policy.description': description }),
     });
     const optimizer = buildOptimizer(c);
-    const callbacks: Callback[] = [
-      ...c.callbacks.map((spec) => this.registry.createCallback(spec)),
-      new ProgressCallback(options.label, this.output),
-      new TrackingCallback(run, { endRunOnTrainEnd: false }),
-    ];
-    const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer);
+    const progress = new ProgressCallback(options.label, this.output, session.progress);
+    const callbacks: Callback[] = [...c.callbacks.map((spec) => this.registry.createCallback(spec)), progress, new TrackingCallback(run, { endRunOnTrainEnd: false })];
+    const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer, progress.onEvaluationProgress);
     return { label: options.label, spec: policy, description, trainer, run, model, optimizer };
   }
 

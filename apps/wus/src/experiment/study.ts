@@ -11,6 +11,8 @@ export interface StudyOutcome {
   readonly trials: readonly TrialOutcome[];
   readonly rows: readonly ComparisonRow[];
   readonly table: string;
+  /** The study's MLflow pages, when runs go to MLflow. */
+  readonly links?: { readonly run: string; readonly experiment: string };
 }
 
 /** Label of the identical-work trial `--control` adds. */
@@ -62,11 +64,7 @@ export class Study {
       await study.logArtifact('comparison.json', JSON.stringify(rows, null, 2));
       await study.end('FINISHED');
       const links = await this.runner.runLinks(study.id, session.config.experiment);
-      if (links !== undefined) this.output.err(`mlflow: study ${links.run} — all runs: ${links.experiment}`);
-      this.output.err(
-        `study run ${study.id} (${trials.length} trials) in experiment "${session.config.experiment}": \`wus runs show ${study.id.slice(0, 8)}\`, each trial's weights with \`wus evaluate <trial id>\``,
-      );
-      return { studyRunId: study.id, trials, rows, table };
+      return { studyRunId: study.id, trials, rows, table, ...(links === undefined ? {} : { links }) };
     } catch (e) {
       for (const t of open) await this.runner.failTrial(t, e);
       await study.end(e instanceof InterruptedError ? 'KILLED' : 'FAILED');

@@ -30,10 +30,13 @@ export function didYouMean(name: string, known: readonly string[]): string {
 
 /** What a zod issue asks for, in plain words: "must be > 0", "must be one of: sgd, adam". */
 export function requirementOf(issue: z.core.$ZodIssue): string {
-  const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; expected?: string; values?: unknown[]; origin?: string };
+  const i = issue as z.core.$ZodIssue & { minimum?: number | bigint; maximum?: number | bigint; inclusive?: boolean; exact?: boolean; expected?: string; values?: unknown[]; origin?: string };
+  // A schema's own message (`.length(3, 'expected an image shape …')`) says it best.
+  if (!/^(Too (small|big)|Invalid|Unrecognized)/.test(i.message)) return i.message;
   switch (i.code) {
     case 'too_small':
-      return i.origin === 'array' || i.origin === 'string' ? `needs at least ${i.minimum} ${i.origin === 'array' ? 'entries' : 'characters'}` : `must be ${i.inclusive === false ? '>' : '≥'} ${i.minimum}`;
+      if (i.origin === 'array' || i.origin === 'string') return `needs ${i.exact === true ? 'exactly' : 'at least'} ${i.minimum} ${i.origin === 'array' ? 'entries' : 'characters'}`;
+      return `must be ${i.inclusive === false ? '>' : '≥'} ${i.minimum}`;
     case 'too_big':
       return `must be ${i.inclusive === false ? '<' : '≤'} ${i.maximum}`;
     case 'invalid_type':
@@ -43,8 +46,7 @@ export function requirementOf(issue: z.core.$ZodIssue): string {
     case 'not_multiple_of':
       return 'must be an integer';
     default:
-      // Refinements (ours and the plugins') already say what the value must be.
-      return i.message.replace(/^Invalid input: /, '').replace(/^Too (small|big): /, '');
+      return i.message.replace(/^Invalid input: /, '');
   }
 }
 

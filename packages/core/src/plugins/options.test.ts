@@ -21,10 +21,10 @@ const problem = (options: unknown) => {
 
 describe('parseOptions: one line per bad option, in the user’s terms', () => {
   it('names the option, the value given and what it must be', () => {
-    expect(problem({ threshold: -0.01 })).toBe('invalid options for skip-policy "wus": threshold must be ≥ 0, got -0.01');
-    expect(problem({ threshold: 'abc' })).toBe('invalid options for skip-policy "wus": threshold must be a number, got "abc"');
-    expect(problem({ scope: 'all' })).toBe('invalid options for skip-policy "wus": scope must be one of: biases, front, got "all"');
-    expect(problem({ patience: 1.5 })).toBe('invalid options for skip-policy "wus": patience must be an integer, got 1.5');
+    expect(problem({ threshold: -0.01 })).toBe('invalid options for skip-policy "wus": threshold: must be ≥ 0, got -0.01');
+    expect(problem({ threshold: 'abc' })).toBe('invalid options for skip-policy "wus": threshold: must be a number, got "abc"');
+    expect(problem({ scope: 'all' })).toBe('invalid options for skip-policy "wus": scope: must be one of: biases, front, got "all"');
+    expect(problem({ patience: 1.5 })).toBe('invalid options for skip-policy "wus": patience: must be an integer, got 1.5');
   });
 
   it('suggests the closest option for one misspelt by a letter, else lists them', () => {

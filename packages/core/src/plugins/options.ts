@@ -22,7 +22,7 @@ export function parseOptions<S extends z.ZodType>(owner: string, schema: S, opti
       });
     }
     const path = i.path.length > 0 ? i.path.join('.') : '(options)';
-    return [`${path} ${requirementOf(i)}${gotValue(valueAt(options, i.path))}`];
+    return [`${path}: ${requirementOf(i)}${gotValue(valueAt(options, i.path))}`];
   });
   throw new ConfigError(`invalid options for ${owner}: ${problems.join('; ')}`);
 }

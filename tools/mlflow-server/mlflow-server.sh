@@ -27,6 +27,9 @@ STAMP="$VENV/.wus-requirements.sha256"
 
 die() { echo "mlflow-server: $*" >&2; exit 1; }
 
+. "$HERE/../lib/progress.sh"
+PROGRESS_PREFIX=mlflow-server
+
 requirements_hash() { { cat "$REQS"; "${PYTHON:-python3}" -c 'import sys; print(sys.version_info[:2])'; } | sha256sum | cut -d' ' -f1; }
 
 cmd_install() {
@@ -35,11 +38,12 @@ cmd_install() {
     echo "mlflow-server: venv $VENV is up to date ($(grep -E '^mlflow' "$REQS"))"
     return 0
   fi
-  echo "mlflow-server: creating $VENV with $(grep -E '^mlflow' "$REQS") (about a minute)"
   rm -rf "$VENV"
   "${PYTHON:-python3}" -m venv "$VENV"
   local log="$VENV/.pip-install.log"
-  if ! "$VENV/bin/python" -m pip install --no-input --quiet --disable-pip-version-check -r "$REQS" >"$log" 2>&1; then
+  pip_install() { "$VENV/bin/python" -m pip install --no-input --quiet --disable-pip-version-check -r "$REQS" >"$log" 2>&1; }
+  # pip is silent for a minute or two: the step reports elapsed time and ETA meanwhile.
+  if ! run_step mlflow-server-venv 90 "creating $VENV with $(grep -E '^mlflow' "$REQS") (pip)" pip_install; then
     grep -v "^WARNING: Location .* is ignored" "$log" | tail -n 30 >&2
     die "pip install -r $REQS failed (log: $log)"
   fi

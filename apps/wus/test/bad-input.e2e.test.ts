@@ -1,7 +1,7 @@
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BUNDLED_FASHION_MNIST_DIR } from '@wus/datasets';
+import { BUNDLED_FASHION_MNIST_DIR, DEBIAN_FASHION_MNIST_DIR } from '@wus/datasets';
 import { describe, expect, it } from 'vitest';
 import { wus } from './capture.js';
 
@@ -84,9 +84,80 @@ describe('errors in the user’s terms', () => {
     expect(b.stderr).toMatch(/is not valid YAML\/JSON: .* — line 2: "lr: \[1"$/m);
   });
 
-  it('usage errors carry the same prefix', async () => {
-    const r = await wus(['compare', '--interleave', 'sometimes']);
+  it('a misspelt config key is refused with the right one suggested, and a key of the other command says whose it is', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'cfg-'));
+    const file = (name: string, text: string) => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const epoch = await wus(['train', '--config', file('epoch.yaml', 'epoch: 2\n')]);
+    expect([epoch.code, epoch.stderr.trim()]).toEqual([2, `wus: error: ${dir}/epoch.yaml: "epoch" is not a setting (did you mean "epochs"?)`]);
+    const far = await wus(['train', '--config', file('far.yaml', 'learningRate: 0.1\n')]);
+    expect(far.stderr.trim()).toMatch(/"learningRate" is not a setting; settings are model, .* \(`wus config --schema` explains each\)$/);
+    const policies = await wus(['train', '--config', file('policies.yaml', 'policies: [never, wus]\n')]);
+    expect([policies.code, policies.stderr.trim()]).toEqual([2, `wus: error: ${dir}/policies.yaml: "policies" is a setting of \`wus compare\` only; \`wus train\` takes one "policy"`]);
+    const policy = await wus(['compare', '--config', file('policy.yaml', 'policy: wus\n')]);
+    expect([policy.code, policy.stderr.trim()]).toEqual([2, `wus: error: ${dir}/policy.yaml: "policy" is a setting of \`wus train\` only; \`wus compare\` takes a list, "policies"`]);
+  });
+
+  it('a plugin module that is not there: the path looked at, or the package, and what to do', async () => {
+    const file = await wus(['plugins', '--plugin', './no-such-plugin.mjs']);
+    expect([file.code, file.stderr]).toEqual([2, `wus: error: cannot load plugin module "./no-such-plugin.mjs": no such file ${join(process.cwd(), 'no-such-plugin.mjs')}; check the path given to --plugin\n`]);
+    const pkg = await wus(['train', '--plugin', 'wus-no-such-package', ...quick]);
+    expect([pkg.code, pkg.stderr]).toEqual([2, 'wus: error: cannot load plugin module "wus-no-such-package": no installed package "wus-no-such-package"; install it (npm install wus-no-such-package) or give the module\'s file path (./my-plugin.mjs)\n']);
+  });
+
+  it('a run store that cannot be written: the path and what to do, before any data loads (exit 5)', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'store-')), 'a-file');
+    writeFileSync(file, '');
+    const r = await wus(['train', ...quick], join(file, 'runs'));
+    expect([r.code, r.stderr]).toEqual([5, `wus: error: run store ${file}/runs: ${file} is a file, not a folder; set WUS_HOME to a folder you can write to (runs go to $WUS_HOME/runs; default ./.wus/runs)\n`]);
+    // /proc refuses new folders (Node's recursive mkdir would spin there for ever).
+    const proc = await wus(['compare', ...quick], '/proc/wus-store/runs');
+    expect([proc.code, proc.stderr]).toEqual([5, expect.stringMatching(/^wus: error: run store \/proc\/wus-store\/runs: cannot create \/proc\/wus-store \(E[A-Z]+\); set WUS_HOME/)]);
+  });
+
+  it('a misspelt plugin option is refused with the right one suggested', async () => {
+    const r = await wus(['train', '-p', 'wus', '-o', 'wus.treshold=0.1', ...quick]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^wus: error: option '--interleave <mode>' argument 'sometimes' is invalid/m);
+    expect(r.stderr.trim()).toBe('wus: error: plugin "wus": invalid options for skip-policy "wus": unknown option "treshold" (did you mean "threshold"?)');
+    const policy = await wus(['train', '-p', 'wsu', ...quick]);
+    expect(policy.stderr.trim()).toMatch(/^wus: error: unknown skip-policy "wsu"; registered: all, .*, wus-lr; did you mean "wus"\?$/);
+  });
+
+  it('a missing data directory says what to do given what is installed here (exit 3)', async () => {
+    const r = await wus(['train', '--data-dir', '/nonexistent/fmnist', ...quick]);
+    expect(r.code).toBe(3);
+    const debian = DEBIAN_FASHION_MNIST_DIR;
+    // One line, and no advice to install a package that is already there.
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    if (existsSync(join(debian, 'train-images-idx3-ubyte.gz'))) {
+      expect(r.stderr).toMatch(/leave out --data-dir to use the full set Debian's dataset-fashion-mnist installed in \/usr\/share\/datasets\/fashion-mnist\.$/m);
+      expect(r.stderr).not.toMatch(/apt-get install/);
+    } else {
+      expect(r.stderr).toMatch(/leave out --data-dir to use the bundled 6000-image subset, or install the full set \(as root: apt-get install dataset-fashion-mnist\)\.$/m);
+    }
+  });
+});
+
+describe('usage errors: one line, our prefix, the flag as typed, exit 2', () => {
+  it.each([
+    [['train', '--batch-size', 'abc'], 'wus: error: --batch-size must be a number, got "abc"'],
+    [['train', '--bach-size', '3'], 'wus: error: unknown option --bach-size (did you mean --batch-size?); see `wus train --help`'],
+    [['train', '--zzz'], 'wus: error: unknown option --zzz; see `wus train --help`'],
+    [['trian'], 'wus: error: unknown command "trian" (did you mean train?); see `wus --help`'],
+    [['compare', '--interleave', 'sometimes'], 'wus: error: --interleave must be one of: epoch, off, got "sometimes"; see `wus compare --help`'],
+    [['train', '--optimizer', 'adamw'], 'wus: error: --optimizer must be one of: sgd, adam, got "adamw"; see `wus train --help`'],
+    [['train', '-o'], 'wus: error: --policy-option needs a value (plugin.key=value); see `wus train --help`'],
+    [['evaluate'], 'wus: error: missing argument <runId>; see `wus evaluate --help`'],
+    [['runs', 'show'], 'wus: error: missing argument <runId>; see `wus runs show --help`'],
+    [['train', 'extra'], 'wus: error: unexpected argument(s): extra; see `wus train --help`'],
+    [['plugins', 'wuss'], 'wus: error: no plugin named "wuss"; did you mean "wus"? (`wus plugins` lists them all)'],
+    [['config'], 'wus: error: wus config needs --schema: `wus config --schema` prints every config-file key with its type, default, flag and meaning'],
+  ])('wus %j', async (args, line) => {
+    const r = await wus(args);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toBe(`${line}\n`);
+    expect(r.stdout).toBe('');
   });
 });

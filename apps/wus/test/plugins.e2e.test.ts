@@ -24,7 +24,10 @@ describe('wus plugins', () => {
   it('an unknown NAME is one clear line, exit 2', async () => {
     const r = await wus(['plugins', 'wuss']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/^wus: error: no plugin named "wuss"; registered: .*wus-lr/m);
+    expect(r.stderr).toBe('wus: error: no plugin named "wuss"; did you mean "wus"? (`wus plugins` lists them all)\n');
+    // Nothing close: the registered names instead.
+    const far = await wus(['plugins', 'xyzzy']);
+    expect([far.code, far.stderr]).toEqual([2, expect.stringMatching(/^wus: error: no plugin named "xyzzy"; registered: alexnet, .*, wus-lr\n$/)]);
   });
 });
 

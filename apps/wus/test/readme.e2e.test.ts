@@ -1,26 +1,16 @@
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { wus } from './capture.js';
+import { codeBlocks, root } from './docs.js';
 
 /**
  * Every configuration sample in the READMEs and docs, and the main job's config file, is run
  * by the CLI (on a slice of the data, one epoch), so a sample that stops working fails CI.
  */
-const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-const docs = [
-  'README.md',
-  'apps/wus/README.md',
-  ...['docs', 'packages', 'plugins'].flatMap((d) =>
-    readdirSync(join(root, d), { withFileTypes: true }).map((e) => (e.isDirectory() ? `${d}/${e.name}/README.md` : `${d}/${e.name}`)),
-  ),
-].filter((f) => f.endsWith('.md') && (() => { try { readFileSync(join(root, f)); return true; } catch { return false; } })());
-
-const blocks = (lang: string) =>
-  docs.flatMap((file) => [...readFileSync(join(root, file), 'utf8').matchAll(new RegExp('```' + lang + '\\n([\\s\\S]*?)```', 'g'))].map((m, i) => [`${file} #${i + 1}`, m[1]!] as const));
+const blocks = (lang: string) => codeBlocks().filter((b) => b.lang === lang).map((b) => [b.where, b.text] as const);
 
 const SCHEDULES = ['constant', 'step', 'cosine', 'plateau'];
 const quick = ['--limit', '256', '--epochs', '1', '--batch-size', '64'];

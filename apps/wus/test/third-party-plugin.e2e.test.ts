@@ -93,8 +93,8 @@ describe('a third-party plugin written against the published @wus/core/plugin-ap
     // A gain of 0.5 is never reached: epoch 3 (stopped after its first step) skips weights in
     // every step — the decision came back with the plugin's state — and epoch 4 updates them.
     expect(r.stderr).toMatch(/^skip-after-small-gain: resuming run [0-9a-f]{8}: epoch 3, after step 1$/m);
-    expect(r.stderr).toMatch(/^skip-after-small-gain epoch {2}3\/4 .* update bias\+norm-shift$/m);
-    expect(r.stderr).toMatch(/^skip-after-small-gain epoch {2}4\/4 .* full$/m);
+    expect(r.stderr).toMatch(/^skip-after-small-gain epoch {2}3\/4 .* update bias\+norm-shift {2}\[3\/4 epochs/m);
+    expect(r.stderr).toMatch(/^skip-after-small-gain epoch {2}4\/4 .* full {2}\[4\/4 epochs/m);
   });
 
   it("the plugin's own ConfigError (its copy of the package) reaches the user as one line, exit 2", async () => {

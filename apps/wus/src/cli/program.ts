@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
+import { registerConfig } from '../commands/config.js';
 import { registerEvaluate } from '../commands/evaluate.js';
 import { registerExport } from '../commands/export.js';
 import { registerPlugins } from '../commands/plugins.js';
@@ -8,6 +9,7 @@ import { registerSync } from '../commands/sync.js';
 import { registerCompare, registerTrain } from '../commands/train.js';
 import { createContainer, processOutput, type ContainerOptions } from '../container.js';
 import { EXIT_CODES, describeError, exitCodeOf } from './exit-codes.js';
+import { usageErrorLine } from './usage-error.js';
 
 export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   const output = containerOptions.output ?? processOutput;
@@ -21,12 +23,10 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
     .hook('preAction', (cmd) => {
       if (cmd.opts()['debug'] === true) process.env['WUS_DEBUG'] = '1';
     })
-    .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .configureOutput({
       writeOut: (t) => output.out(t.trimEnd()),
-      // One prefix style for every error: commander's usage errors too.
-      writeErr: (t) => output.err(t.trimEnd().replace(/^error: /, 'wus: error: ')),
+      writeErr: (t) => output.err(t.trimEnd()),
     });
   registerTrain(program, get);
   registerCompare(program, get);
@@ -34,10 +34,19 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   registerEvaluate(program, get);
   registerExport(program, get);
   registerPlugins(program, get);
+  registerConfig(program, get);
   registerSync(program, get);
-  // Subcommands inherit output settings but not exit handling.
-  for (const cmd of program.commands) cmd.exitOverride();
+  oneLineUsageErrors(program, 'wus');
   return program;
+}
+
+/**
+ * Every command's usage errors as one `wus: error: …` line naming its own `--help`; subcommands
+ * inherit output settings but not exit handling, so each gets its own.
+ */
+function oneLineUsageErrors(cmd: Command, path: string): void {
+  cmd.exitOverride().configureOutput({ outputError: (text, write) => write(`${usageErrorLine(text, path)}\n`) });
+  for (const sub of cmd.commands) oneLineUsageErrors(sub, `${path} ${sub.name()}`);
 }
 
 /** Runs the CLI and returns the process exit code; never throws. */

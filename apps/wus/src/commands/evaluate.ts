@@ -5,6 +5,7 @@ import { ConfigError } from '@wus/core';
 import { TOKENS, type Output } from '../container.js';
 import { ExperimentRunner } from '../experiment/runner.js';
 import { findSavedRun, restoreModel } from '../experiment/saved-model.js';
+import { EvaluationProgress } from '../progress/evaluation-progress.js';
 
 /**
  * `wus evaluate <run>`: rebuilds a trial's model from its `config.json`, loads its saved
@@ -24,7 +25,7 @@ export function registerEvaluate(program: Command, container: () => DependencyCo
       const { run, session, model } = await restoreModel(store, runner, await findSavedRun(store, id, 'evaluate'));
       try {
         if (session.data.test === undefined) throw new ConfigError(`the data set ${session.data.name} has no test split to evaluate on`);
-        const metrics = runner.evaluate(session, model, session.data.test);
+        const metrics = runner.evaluate(session, model, session.data.test, new EvaluationProgress(`run ${run.info.runId.slice(0, 8)}`, (t) => out.err(t)));
         const logged = run.latestMetrics['test_accuracy'];
         const result = { runId: run.info.runId, testAccuracy: metrics['accuracy']!, testLoss: metrics['loss']!, loggedTestAccuracy: logged ?? null, same: logged === metrics['accuracy'] };
         out.out(

@@ -1,9 +1,9 @@
-import { ConfigError, PLUGIN_KINDS, type Plugin, type PluginRegistry } from '@wus/core';
+import { ConfigError, PLUGIN_KINDS, closestName, type Plugin, type PluginRegistry } from '@wus/core';
 import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
-import { z } from 'zod';
 import { TOKENS, type Output } from '../container.js';
 import { importPluginModule } from '../experiment/plugin-import.js';
+import { formatColumns, schemaRows } from '../reference/schema-table.js';
 
 /** Options the app sets itself (flags of their own): not listed as plugin options. */
 const GENERIC: Record<string, readonly string[]> = {
@@ -11,45 +11,12 @@ const GENERIC: Record<string, readonly string[]> = {
   dataset: ['dataDir', 'validationFraction', 'seed', 'limit'],
 };
 
-interface JsonSchema {
-  type?: string | string[];
-  enum?: unknown[];
-  anyOf?: JsonSchema[];
-  items?: JsonSchema;
-  default?: unknown;
-  description?: string;
-  minimum?: number;
-  maximum?: number;
-  exclusiveMinimum?: number;
-  properties?: Record<string, JsonSchema>;
-  required?: string[];
-}
-
-function typeOf(s: JsonSchema): string {
-  if (s.enum !== undefined) return s.enum.map((v) => JSON.stringify(v)).join(' | ');
-  if (s.anyOf !== undefined) return s.anyOf.map(typeOf).join(' | ');
-  if (s.type === 'array') return `${s.items === undefined ? 'value' : typeOf(s.items)}[]`;
-  // zod's .int() sets ±MAX_SAFE_INTEGER bounds: not worth printing.
-  const bounds = [
-    s.minimum !== undefined && s.minimum > -Number.MAX_SAFE_INTEGER ? `≥ ${s.minimum}` : s.exclusiveMinimum !== undefined ? `> ${s.exclusiveMinimum}` : undefined,
-    s.maximum !== undefined && s.maximum < Number.MAX_SAFE_INTEGER ? `≤ ${s.maximum}` : undefined,
-  ].filter((b) => b !== undefined);
-  const base = Array.isArray(s.type) ? s.type.join(' | ') : (s.type ?? (s.properties !== undefined ? 'object' : 'plugin spec'));
-  return bounds.length === 0 ? base : `${base} (${bounds.join(', ')})`;
-}
-
 /** One line per option: name, type, default, description — read from the plugin's zod schema. */
 export function describeOptions(plugin: Plugin): string[] {
   if (plugin.options === undefined) return ['  (this plugin declares no option schema)'];
-  const schema = z.toJSONSchema(plugin.options, { io: 'input', unrepresentable: 'any' }) as JsonSchema;
-  const skip = GENERIC[plugin.kind] ?? [];
-  const rows = Object.entries(schema.properties ?? {})
-    .filter(([name]) => !skip.includes(name))
-    .map(([name, s]) => [name, typeOf(s), s.default === undefined ? (schema.required?.includes(name) === true ? 'required' : '—') : JSON.stringify(s.default), s.description ?? '']);
+  const rows = schemaRows(plugin.options, GENERIC[plugin.kind] ?? []);
   if (rows.length === 0) return ['  (no options)'];
-  const w = [0, 1, 2].map((c) => Math.max(...rows.map((r) => r[c]!.length), ['option', 'type', 'default'][c]!.length));
-  const line = (r: string[]) => `  ${r[0]!.padEnd(w[0]!)}  ${r[1]!.padEnd(w[1]!)}  ${r[2]!.padEnd(w[2]!)}  ${r[3]}`.trimEnd();
-  return [line(['option', 'type', 'default', 'meaning']), ...rows.map(line)];
+  return formatColumns(['option', 'type', 'default', 'meaning'], rows.map((r) => [r.key, r.type, r.default, r.meaning]));
 }
 
 export function registerPlugins(program: Command, container: () => DependencyContainer): void {
@@ -64,7 +31,11 @@ export function registerPlugins(program: Command, container: () => DependencyCon
       const out = c.resolve<Output>(TOKENS.Output);
       if (name !== undefined) {
         const found = registry.list().filter((p) => p.name === name);
-        if (found.length === 0) throw new ConfigError(`no plugin named "${name}"; registered: ${registry.list().map((p) => p.name).sort().join(', ')}`);
+        if (found.length === 0) {
+          const names = registry.list().map((p) => p.name).sort();
+          const hint = closestName(name, names);
+          throw new ConfigError(`no plugin named "${name}"; ${hint === undefined ? `registered: ${names.join(', ')}` : `did you mean "${hint}"? (\`wus plugins\` lists them all)`}`);
+        }
         out.out(found.flatMap((p) => [`${p.name} (${p.kind}): ${p.description}`, ...describeOptions(p)]).join('\n'));
         return;
       }

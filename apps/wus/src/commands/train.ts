@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
+import type { z } from 'zod';
 import type { LocalRunStore, RunDetails } from '@wus/tracking';
 import { applyOptionOverrides, parseAssignment } from '../config/overrides.js';
 import { givenSettings, resolveConfig } from '../config/load.js';
@@ -7,8 +8,10 @@ import { compareConfig, trainConfig, type CompareConfig, type TrainConfig } from
 import { TOKENS, type Output } from '../container.js';
 import { resumableRun, resumedConfig, storedConfig } from '../experiment/resume.js';
 import { ExperimentRunner } from '../experiment/runner.js';
+import { ensureStoreRoot } from '../experiment/store-root.js';
 import { Study } from '../experiment/study.js';
 import { compareRows, formatTable } from '../report/compare-table.js';
+import { resultsLine } from '../report/results-line.js';
 import { addTrainingFlags, flagsToConfig, type TrainingFlags } from './training-flags.js';
 
 /** `key=value` flags (`--model-option`, `--dataset-option`) over the config file's options. */
@@ -21,12 +24,16 @@ function withAssignments(assignments: readonly string[] | undefined, fromConfig:
   return out;
 }
 
+type PluginSpec = TrainConfig['policy'];
+/** What train's and compare's configurations share, which the edit flags reach. */
+type Editable = Pick<TrainConfig, 'callbacks' | 'lrSchedule' | 'modelOptions' | 'datasetOptions'>;
+
 /**
  * The flags that edit a parsed configuration rather than set a key: `-o` into the trials'
  * policies (`policy` for train, `policies` for compare), callbacks and LR schedule;
  * `--model-option` and `--dataset-option` into the plugins' options.
  */
-function applyEditFlags<C extends TrainConfig>(base: C, flags: TrainingFlags, policies: readonly C['policy'][], setPolicies: (c: C, specs: C['policy'][]) => C): C {
+function applyEditFlags<C extends Editable>(base: C, flags: TrainingFlags, policies: readonly PluginSpec[], setPolicies: (c: C, specs: PluginSpec[]) => C): C {
   const specs = applyOptionOverrides([...policies, ...base.callbacks, ...(base.lrSchedule === undefined ? [] : [base.lrSchedule])], flags.policyOption ?? []);
   return setPolicies(
     {
@@ -44,19 +51,20 @@ function applyEditFlags<C extends TrainConfig>(base: C, flags: TrainingFlags, po
  * The configuration a command runs with: the config file under the flags — or, with `--resume`,
  * the run's own, which flags given again must not change.
  */
-async function settings<C extends TrainConfig>(
+async function settings<S extends typeof trainConfig | typeof compareConfig>(
   c: DependencyContainer,
   command: 'train' | 'compare',
-  schema: typeof trainConfig | typeof compareConfig,
+  schema: S,
   flags: TrainingFlags,
   extra: Record<string, unknown>,
-  edit: (config: C) => C,
-): Promise<{ config: C; resume: RunDetails | undefined }> {
+  edit: (config: z.output<S>) => z.output<S>,
+): Promise<{ config: z.output<S>; resume: RunDetails | undefined }> {
   const given = { ...flagsToConfig(flags), ...extra };
-  if (flags.resume === undefined) return { config: edit((await resolveConfig(schema, flags.config, given)) as C), resume: undefined };
+  if (flags.resume === undefined) return { config: edit((await resolveConfig(schema, flags.config, given)) as z.output<S>), resume: undefined };
   const store = c.resolve<LocalRunStore>(TOKENS.RunStore);
   const resume = await resumableRun(store, flags.resume, command);
-  const config = resumedConfig(schema, await storedConfig(store, resume), await givenSettings(flags.config, given), resume.info.runId, (parsed) => edit(parsed as C)) as C;
+  // (zod's types cannot follow a schema generic over two object schemas; the values can.)
+  const config = resumedConfig(schema as z.ZodType, await storedConfig(store, resume), await givenSettings(flags.config, given), resume.info.runId, edit as (c: unknown) => unknown) as z.output<S>;
   return { config, resume };
 }
 
@@ -70,16 +78,18 @@ export function registerTrain(program: Command, container: () => DependencyConta
     const c = container();
     const edit = (base: TrainConfig) => applyEditFlags(base, flags, [base.policy], (cfg, [policy]) => ({ ...cfg, policy: policy! }));
     const { config, resume } = await settings(c, 'train', trainConfig, flags, { policy: flags.policy }, edit);
+    const store = c.resolve<LocalRunStore>(TOKENS.RunStore);
+    await ensureStoreRoot(store.root);
     const runner = c.resolve(ExperimentRunner);
     const session = await runner.open(config, [config.policy], { resuming: resume !== undefined });
     const policy = config.policy;
     const label = typeof policy === 'string' ? policy : policy.name;
     const trial = await runner.runTrial(session, policy, { label, ...(resume === undefined ? {} : { resumeRunId: resume.info.runId }) });
     const links = await runner.runLinks(trial.runId, config.experiment);
-    if (links !== undefined) c.resolve<Output>(TOKENS.Output).err(`mlflow: run ${links.run} — all runs: ${links.experiment}`);
     const out = c.resolve<Output>(TOKENS.Output);
     const [row] = compareRows([trial]);
-    out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : `${formatTable([row!])}\nrun ${trial.runId}`);
+    out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : formatTable([row!]));
+    out.err(resultsLine({ kind: 'run', id: trial.runId }, store.root, config.experiment, links));
   });
 }
 
@@ -96,8 +106,11 @@ export function registerCompare(program: Command, container: () => DependencyCon
     const policies = flags.policies?.split(',').map((s) => s.trim()).filter((s) => s !== '');
     const edit = (base: CompareConfig) => applyEditFlags(base, flags, base.policies, (cfg, specs) => ({ ...cfg, policies: specs }));
     const { config, resume } = await settings(c, 'compare', compareConfig, flags, { policies, interleave: flags.interleave, control: flags.control }, edit);
+    const store = c.resolve<LocalRunStore>(TOKENS.RunStore);
+    await ensureStoreRoot(store.root);
     const outcome = await c.resolve(Study).run(config, resume);
     const out = c.resolve<Output>(TOKENS.Output);
     out.out(flags.json === true ? JSON.stringify({ studyRunId: outcome.studyRunId, rows: outcome.rows }, null, 2) : outcome.table);
+    out.err(resultsLine({ kind: 'study', id: outcome.studyRunId, trials: outcome.trials.length }, store.root, config.experiment, outcome.links));
   });
 }

@@ -1,10 +1,11 @@
 import { ConfigError } from '@wus/core';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, Option } from 'commander';
 
+/** A numeric flag; anything else is a ConfigError naming the flag as typed (exit 2, one line). */
 function number(name: string) {
   return (v: string): number => {
     const n = Number(v);
-    if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${name} must be a number, got "${v}"`);
+    if (v.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);
     return n;
   };
 }

@@ -12,58 +12,61 @@ export const sizeSchema = z.union([z.number(), z.string()]).transform((v, ctx) =
     return z.NEVER;
   }
   return Math.floor(bytes);
-});
+}).meta({ title: 'size' });
 
 /**
- * Everything one training run needs. Defaults are the main job's: the MLP on Fashion-MNIST,
+ * Everything one training run needs; every key's `describe()` is its line in the reference
+ * (`wus config --schema`, docs/CONFIG.md). Defaults are the main job's: the MLP on Fashion-MNIST,
  * SGD with momentum, a few minutes on two CPU cores.
  */
 export const trainConfig = z
   .object({
-    model: z.string().min(1).default('mlp'),
-    modelOptions: z.record(z.string(), z.unknown()).default({}),
-    dataset: z.string().min(1).default('fashion-mnist'),
-    dataDir: z.string().min(1).optional(),
-    /** Options of the dataset plugin beyond the generic ones below (e.g. `padTo`, `labels`). */
-    datasetOptions: z.record(z.string(), z.unknown()).default({}),
-    validationFraction: z.number().min(0).max(0.5).default(0.1),
-    limit: z.number().int().positive().optional(),
-    epochs: z.number().int().positive().default(15),
-    batchSize: z.number().int().positive().default(128),
-    lr: z.number().positive().default(0.05),
-    optimizer: z.enum(['sgd', 'adam']).default('sgd'),
-    momentum: z.number().min(0).max(0.9999).default(0.9),
-    weightDecay: z.number().min(0).default(5e-4),
-    seed: z.number().int().min(0).default(42),
-    backend: z.enum(['auto', ...BACKEND_PREFERENCE]).default('auto'),
-    policy: pluginSpec.default('never'),
-    /** Host memory the frozen-prefix cache may use (bytes after parsing; 0 = off). */
-    prefixCache: sizeSchema.default(1024 ** 3),
-    lrSchedule: pluginSpec.optional(),
-    /** Callback plugins attached to every trial (`early-stopping`, or loaded with `plugins`). */
-    callbacks: z.array(pluginSpec).default([]),
-    experiment: z.string().min(1).default('default'),
-    plugins: z.array(z.string().min(1)).default([]),
-    /** Checkpoints kept per trial (the newest); 0 writes none (such a run cannot be resumed). */
-    keepCheckpoints: z.number().int().min(0).default(2),
-    /** Also checkpoint every this many steps (a checkpoint is always written at each epoch's end). */
-    checkpointSteps: z.number().int().positive().optional(),
+    model: z.string().min(1).default('mlp').describe('model plugin: mlp, lenet5, alexnet, vgg11, vgg16, resnet18 or one loaded with plugins (`wus plugins`)'),
+    modelOptions: z.record(z.string(), z.unknown()).default({}).describe('options of the model plugin, e.g. { widthMultiplier: 0.5 } (`wus plugins MODEL` lists them)'),
+    dataset: z.string().min(1).default('fashion-mnist').describe('dataset plugin: fashion-mnist, mnist, cifar10, cifar100'),
+    dataDir: z.string().min(1).optional().describe('directory holding the data files; fashion-mnist falls back to $WUS_DATA_DIR, the Debian package, then the bundled subset'),
+    datasetOptions: z.record(z.string(), z.unknown()).default({}).describe('options of the dataset plugin beyond the generic keys here, e.g. { padTo: 32 } or { labels: coarse }'),
+    validationFraction: z.number().min(0).max(0.5).default(0.1).describe('share of the training data held out for validation (0 = none)'),
+    limit: z.number().int().positive().optional().describe('use only the first N training images (quick runs)'),
+    epochs: z.number().int().positive().default(15).describe('epochs to train'),
+    batchSize: z.number().int().positive().default(128).describe('mini-batch size'),
+    lr: z.number().positive().default(0.05).describe('base learning rate (an lrSchedule scales it)'),
+    optimizer: z.enum(['sgd', 'adam']).default('sgd').describe('optimizer'),
+    momentum: z.number().min(0).max(0.9999).default(0.9).describe('SGD momentum'),
+    weightDecay: z.number().min(0).default(5e-4).describe('L2 weight decay on weights, applied only when they update'),
+    seed: z.number().int().min(0).default(42).describe('seed of data order, validation split and initialisation'),
+    backend: z.enum(['auto', ...BACKEND_PREFERENCE]).default('auto').describe('tfjs backend; auto: the fastest that loads and has the kernels the model needs'),
+    policy: pluginSpec.default('never').describe('skip policy of `wus train`: a name or { name, options }'),
+    prefixCache: sizeSchema
+      .prefault('1GiB')
+      .describe('host memory the frozen-prefix cache may use: a size such as 512MiB or 2GiB, or off'),
+    lrSchedule: pluginSpec.optional().describe('LR schedule plugin: constant, step, cosine, plateau, as a name or { name, options }'),
+    callbacks: z.array(pluginSpec).default([]).describe('callback plugins attached to every trial, e.g. [early-stopping]'),
+    experiment: z.string().min(1).default('default').describe('experiment the runs belong to (run store and MLflow)'),
+    plugins: z.array(z.string().min(1)).default([]).describe('plugin modules to load: file paths or package names'),
+    keepCheckpoints: z.number().int().min(0).default(2).describe('checkpoints kept per trial, the newest (0: none are written and the run cannot be resumed)'),
+    checkpointSteps: z.number().int().positive().optional().describe('also write a checkpoint every N steps (one is always written at each epoch end)'),
   })
   .strict();
 
+/** `wus compare`'s settings: several policies instead of one (a `policy` key is refused, not ignored). */
 export const compareConfig = trainConfig
+  .omit({ policy: true })
   .extend({
-    /** Trials of the study; the first is the baseline the others are compared with. */
-    policies: z.array(pluginSpec).min(1).default(['never', 'wus', 'wus-lr']),
-    /**
-     * epoch: trials advance round-robin, one epoch each per round, the order rotating, so
-     * machine noise and drift hit all alike; off: one trial after another.
-     */
-    interleave: z.enum(['epoch', 'off']).default('epoch'),
-    /** Adds a second baseline ("control"): the spread of identical work, printed under the table. */
-    control: z.boolean().default(false),
+    policies: z.array(pluginSpec).min(1).default(['never', 'wus', 'wus-lr']).describe('trials of `wus compare`, baseline first: names or { name, options }'),
+    interleave: z
+      .enum(['epoch', 'off'])
+      .default('epoch')
+      .describe('epoch: trials advance one epoch each per round, the order rotating, so machine noise hits all alike; off: one trial after another'),
+    control: z.boolean().default(false).describe('add a second baseline ("control") and print how far identical work measured apart'),
   })
   .strict();
+
+/** Keys only one command reads (the others are shared by train and compare). */
+export const COMMAND_OF_KEY: Readonly<Record<string, 'train' | 'compare'>> = { policy: 'train', policies: 'compare', interleave: 'compare', control: 'compare' };
+
+/** The reference's rows: every key either command reads, `policy` where train has it. */
+export const allConfigKeys = compareConfig.extend({ policy: trainConfig.shape.policy });
 
 export type TrainConfig = z.output<typeof trainConfig>;
 export type CompareConfig = z.output<typeof compareConfig>;

@@ -27,13 +27,16 @@ import {
   type SkipPolicy,
   type TrainerCheckpoint,
   type TrainResult,
+  type TrainerOptions,
   WusError,
 } from '@wus/core';
 import { TrackingCallback, flattenParams, metricPointId, type LocalRunStore, type RunDetails, type RunHandle, type Tracker } from '@wus/tracking';
 import { inject, injectable } from 'tsyringe';
 import type { TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
+import type { EvaluationProgress } from '../progress/evaluation-progress.js';
 import { ProgressCallback } from '../progress/progress-callback.js';
+import { ProgressClock } from '../progress/progress-clock.js';
 import { buildOptimizer } from './build-optimizer.js';
 import { checkSameData, checkpointDirectory, checkpointSink, latestCheckpoint } from './checkpointing.js';
 import { gitCommit } from './git.js';
@@ -62,6 +65,8 @@ export interface Session {
   readonly fingerprint: DatasetFingerprint;
   readonly backend: BackendChoice;
   readonly commit: string;
+  /** Epochs done of every trial to come, elapsed time and ETA, for the progress lines. */
+  readonly progress: ProgressClock;
 }
 
 export interface TrialOutcome {
@@ -137,7 +142,7 @@ export class ExperimentRunner {
     const backend = await selectBackend(config.backend, { requiredKernels, kernels: this.kernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
-    return { config, data, fingerprint: fingerprintDataset(data), backend, commit: gitCommit() };
+    return { config, data, fingerprint: fingerprintDataset(data), backend, commit: gitCommit(), progress: new ProgressClock(policies.length * config.epochs) };
   }
 
   /**
@@ -185,17 +190,24 @@ export class ExperimentRunner {
     optimizer.dispose();
   }
 
-  /** Loss and accuracy of `model` on a split, as a trial's trainer evaluates it. */
-  evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>): Record<string, number> {
+  /** Loss and accuracy of `model` on the test split, as a trial's trainer evaluates it. */
+  evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>, progress?: EvaluationProgress): Record<string, number> {
     const optimizer = buildOptimizer(session.config);
     try {
-      return { ...this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer).evaluate(split) };
+      return { ...this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer, { onEvaluationProgress: progress?.report }).evaluate(split, 'test') };
     } finally {
       optimizer.dispose();
     }
   }
 
-  private trainer(session: Session, model: Model, policy: SkipPolicy, callbacks: Callback[], optimizer: Optimizer = buildOptimizer(session.config), checkpoints?: CheckpointSink): Trainer {
+  private trainer(
+    session: Session,
+    model: Model,
+    policy: SkipPolicy,
+    callbacks: Callback[],
+    optimizer: Optimizer = buildOptimizer(session.config),
+    extra: { checkpoints?: CheckpointSink | undefined; onEvaluationProgress?: TrainerOptions['onEvaluationProgress'] | undefined } = {},
+  ): Trainer {
     const c = session.config;
     return new Trainer({
       model,
@@ -203,7 +215,8 @@ export class ExperimentRunner {
       optimizer,
       prefixCacheBytes: c.prefixCache,
       stop: this.stop,
-      ...(checkpoints === undefined ? {} : { checkpoints }),
+      ...(extra.checkpoints === undefined ? {} : { checkpoints: extra.checkpoints }),
+      ...(extra.onEvaluationProgress === undefined ? {} : { onEvaluationProgress: extra.onEvaluationProgress }),
       policy,
       ...(c.lrSchedule === undefined ? {} : { scheduler: this.registry.createScheduler(c.lrSchedule) }),
       callbacks,
@@ -246,6 +259,7 @@ export class ExperimentRunner {
     if (found !== undefined) checkSameData(found.checkpoint, found.file, session.fingerprint);
     if (options.resumeRunId !== undefined) {
       this.output.err(`${options.label}: resuming run ${options.resumeRunId.slice(0, 8)}: ${found === undefined ? 'no checkpoint was written, starting over' : describePosition(found.checkpoint)}`);
+      session.progress.alreadyDone(found?.checkpoint.position.epochsDone ?? 0);
     }
     const run = options.resumeRunId !== undefined ? await this.tracker.resumeRun(options.resumeRunId) : await this.startTrialRun(session, policy, description, options);
     const model = this.buildModel(c, session.data);
@@ -253,13 +267,14 @@ export class ExperimentRunner {
     // What the run already holds is not logged again (the stopped process may have logged an
     // epoch after its last checkpoint, which is now redone).
     const logged = options.resumeRunId === undefined ? undefined : await this.loggedPoints(run.id);
+    const progress = new ProgressCallback(options.label, this.output, session.progress);
     const callbacks: Callback[] = [
       ...c.callbacks.map((spec) => this.registry.createCallback(spec)),
-      new ProgressCallback(options.label, this.output),
+      progress,
       new TrackingCallback(run, { endRunOnTrainEnd: false, ...(logged === undefined ? {} : { alreadyLogged: logged }) }),
     ];
     const sink = checkpointSink(await checkpointDirectory(this.store, run.id, Math.max(1, c.keepCheckpoints)), c, { data: session.fingerprint });
-    const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer, sink);
+    const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer, { checkpoints: sink, onEvaluationProgress: progress.onEvaluationProgress });
     return { label: options.label, spec: policy, description, trainer, run, model, optimizer, checkpoint: found?.checkpoint };
   }
 

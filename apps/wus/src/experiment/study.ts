@@ -13,6 +13,8 @@ export interface StudyOutcome {
   readonly trials: readonly TrialOutcome[];
   readonly rows: readonly ComparisonRow[];
   readonly table: string;
+  /** The study's MLflow pages, when runs go to MLflow. */
+  readonly links?: { readonly run: string; readonly experiment: string };
 }
 
 /** Label of the identical-work trial `--control` adds. */
@@ -43,7 +45,8 @@ export class Study {
     const policies: PluginSpec[] = control ? [given[0]!, ...given.slice(1), given[0]!] : [...given];
     const names = trialLabels(given);
     if (control) names.push(CONTROL_LABEL);
-    const session = await this.runner.open(trainConfig, policies, { resuming: resume !== undefined });
+    // A trial's config is the shared one with its own policy (set per trial when it opens).
+    const session = await this.runner.open({ ...trainConfig, policy: given[0]! }, policies, { resuming: resume !== undefined });
     const study =
       resume === undefined
         ? await this.runner.startStudy(session, `compare ${config.model}/${config.dataset}`, { ...trainConfig, interleave, control, policies: given.map(normalizeSpec) })
@@ -85,11 +88,7 @@ export class Study {
       await study.logArtifact('comparison.json', JSON.stringify(rows, null, 2));
       await study.end('FINISHED');
       const links = await this.runner.runLinks(study.id, session.config.experiment);
-      if (links !== undefined) this.output.err(`mlflow: study ${links.run} — all runs: ${links.experiment}`);
-      this.output.err(
-        `study run ${study.id} (${trials.length} trials) in experiment "${session.config.experiment}": \`wus runs show ${study.id.slice(0, 8)}\`, each trial's weights with \`wus evaluate <trial id>\``,
-      );
-      return { studyRunId: study.id, trials, rows, table };
+      return { studyRunId: study.id, trials, rows, table, ...(links === undefined ? {} : { links }) };
     } catch (e) {
       for (const s of slots) if ('open' in s) await this.runner.failTrial(s.open, e);
       await study.end(e instanceof InterruptedError ? 'KILLED' : 'FAILED');

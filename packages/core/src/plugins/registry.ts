@@ -1,4 +1,5 @@
 import { PluginError } from '../errors/errors.js';
+import { closestName } from '../errors/explain.js';
 import { attributeToPlugin, guardPlugin } from './guard.js';
 import type { Callback } from '../callbacks/callback.js';
 import type { SkipPolicy } from '../policy/skip-policy.js';
@@ -55,9 +56,10 @@ export class PluginRegistry {
     const plugin = this.byKind.get(kind)!.get(name);
     if (plugin === undefined) {
       const known = this.names(kind);
+      const hint = closestName(name, known);
       throw new PluginError(
         `unknown ${kind} "${name}"; registered: ${known.length > 0 ? known.join(', ') : '(none)'}` +
-          ' (third-party plugins load with --plugin <file or package>)',
+          (hint === undefined ? ' (third-party plugins load with --plugin <file or package>)' : `; did you mean "${hint}"?`),
       );
     }
     return plugin as PluginOfKind<K>;

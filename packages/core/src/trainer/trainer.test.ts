@@ -42,6 +42,19 @@ describe('Trainer', () => {
     expect(result.epochs[0]!.metrics).toHaveProperty('val_accuracy');
   });
 
+  it('reports the progress of every evaluation pass, batch by batch', async () => {
+    const seen: string[] = [];
+    await new Trainer(options({ epochs: 2, evalBatchSize: 10, onEvaluationProgress: (split, done, total) => seen.push(`${split} ${done}/${total}`) })).fit();
+    const data = options().data;
+    const val = data.validation!.count;
+    const test = data.test!.count;
+    // Each epoch's validation pass, then the test pass, each ending at the split's size.
+    expect(seen.filter((s) => s === `validation ${val}/${val}`)).toHaveLength(2);
+    expect(seen[seen.length - 1]).toBe(`test ${test}/${test}`);
+    expect(seen.filter((s) => s.startsWith('test '))).toHaveLength(Math.ceil(test / 10));
+    expect(seen[0]).toBe(`validation ${Math.min(10, val)}/${val}`);
+  });
+
   it('is reproducible: same seed, same data order and initialisation → identical results', async () => {
     const a = await new Trainer(options()).fit();
     const b = await new Trainer(options()).fit();

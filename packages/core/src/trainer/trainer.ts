@@ -74,7 +74,15 @@ export interface TrainerOptions {
   readonly stop?: StopSignal;
   /** Receives a checkpoint at every epoch end (and every `everySteps` steps), on a stop request and at train end. */
   readonly checkpoints?: CheckpointSink;
+  /**
+   * Called after every batch of an evaluation pass with the samples done and the split's size,
+   * for progress displays (a test split of 10 000 images can take minutes on a large network).
+   */
+  readonly onEvaluationProgress?: (split: EvaluationSplit, done: number, total: number) => void;
 }
+
+/** Which split an evaluation pass reads: validation after each epoch, test at the end. */
+export type EvaluationSplit = 'validation' | 'test' | 'other';
 
 /** Result of one step before it is read back: tensors stay on the device until epoch end. */
 type StepOutput = {
@@ -202,7 +210,7 @@ export class Trainer {
 
   async end(): Promise<TrainResult> {
     if (this.result === undefined) {
-      const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test);
+      const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test, 'test');
       const sum = (f: (c: ComputeRecord) => number) => this.history.reduce((s, e) => s + f(e.compute), 0);
       this.result = {
         epochs: this.history,
@@ -422,7 +430,7 @@ export class Trainer {
     const evalStart = performance.now();
     const metrics: Record<string, number> = { loss: trainLoss, accuracy: p.correct / p.seen };
     if (this.o.data.validation !== undefined) {
-      const val = this.evaluate(this.o.data.validation);
+      const val = this.evaluate(this.o.data.validation, 'validation');
       metrics['val_loss'] = val['loss']!;
       metrics['val_accuracy'] = val['accuracy']!;
     }
@@ -548,8 +556,8 @@ export class Trainer {
     return { seed: deriveSeed(this.o.seed, 'forward', this.step) };
   }
 
-  /** Loss and accuracy over a split, inference mode. */
-  evaluate(split: LabeledSplit): Metrics {
+  /** Loss and accuracy over a split, inference mode; `which` names it to onEvaluationProgress. */
+  evaluate(split: LabeledSplit, which: EvaluationSplit = 'other'): Metrics {
     let loss = 0;
     let correct = 0;
     let n = 0;
@@ -562,6 +570,7 @@ export class Trainer {
       correct += c!.dataSync()[0]!;
       tf.dispose([l!, c!, batch.x, batch.y]);
       n += batch.size;
+      this.o.onEvaluationProgress?.(which, n, split.count);
     }
     return { loss: loss / n, accuracy: correct / n };
   }

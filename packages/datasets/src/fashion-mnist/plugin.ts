@@ -5,6 +5,7 @@ import {
   DEBIAN_FASHION_MNIST_DIR,
   type ResolveContext,
   describeFashionMnistSource,
+  fashionMnistHowToFix,
   resolveFashionMnistDir,
 } from './data-dir.js';
 
@@ -21,13 +22,6 @@ export const FASHION_MNIST_CLASS_NAMES: readonly string[] = Object.freeze([
   'Ankle boot',
 ]);
 
-const spec: MnistLikeSpec = {
-  name: 'fashion-mnist',
-  classNames: FASHION_MNIST_CLASS_NAMES,
-  howToFix:
-    `Install the Debian package dataset-fashion-mnist (files in ${DEBIAN_FASHION_MNIST_DIR}), ` +
-    'or pass --data-dir <dir> naming a directory with the four Fashion-MNIST IDX files.',
-};
 
 /**
  * Validates `options`, resolves the data directory (see `resolveFashionMnistDir`) and loads the
@@ -36,6 +30,7 @@ const spec: MnistLikeSpec = {
 export async function loadFashionMnist(options: unknown, context?: ResolveContext): Promise<MnistLikeBundle> {
   const opts = parseMnistLikeOptions('dataset fashion-mnist', options);
   const resolved = resolveFashionMnistDir(opts.dataDir, context);
+  const spec: MnistLikeSpec = { name: 'fashion-mnist', classNames: FASHION_MNIST_CLASS_NAMES, howToFix: fashionMnistHowToFix(resolved, context) };
   return loadMnistLikeBundle(spec, resolved.dir, (counts) => describeFashionMnistSource(resolved, counts), opts);
 }
 

@@ -4,7 +4,9 @@
  * sync (through @wus/mlflow-js), the learning-curve plot and the callback that logs a training run.
  */
 export type {
+  DatasetInput,
   MetricPoint,
+  ModelSpec,
   ParamValue,
   RunHandle,
   RunStatus,
@@ -29,11 +31,13 @@ export {
   type ListRunsFilter,
   type MetricHistoryPoint,
   type ProcessState,
+  type ReplicaRecord,
   type RunDetails,
   type RunInfo,
   type RunMeta,
   type RunReader,
   type StoreIssue,
+  type StoredModel,
 } from './store-types.js';
 export { readMetricsFile, groupMetrics, type ReadMetricsResult, type StoredMetricPoint } from './metrics-file.js';
 export { isProcessAlive } from './process-state.js';
@@ -45,6 +49,7 @@ export {
   validateKey,
   type EncodedMetricValue,
 } from './validation.js';
+export { epochStep } from './epochs.js';
 export {
   EPOCH_METRIC_KEYS,
   FINAL_METRIC_KEYS,
@@ -56,5 +61,13 @@ export {
 export { LEARNING_CURVE_ARTIFACT, learningCurveSpec, renderLearningCurveSvg, type LearningCurveEpoch } from './learning-curve.js';
 export { MlflowTracker, type MlflowTrackerEvent, type MlflowTrackerOptions } from './mlflow/mlflow-tracker.js';
 export { syncToMlflow, type SyncOptions, type SyncReport, type SyncRunResult } from './mlflow/sync.js';
-export { LOCAL_RUN_ID_TAG, ReplicationContext, reconcileRun, type ReconcileReport } from './mlflow/replicate.js';
+export {
+  DATASET_CONTEXT_TAG,
+  LOCAL_RUN_ID_TAG,
+  ReplicationContext,
+  mlflowExperimentUrl,
+  mlflowRunUrl,
+  reconcileRun,
+  type ReconcileReport,
+} from './mlflow/replicate.js';
 export { mlflowClientFromEnv, trackerFromEnv } from './mlflow/from-env.js';

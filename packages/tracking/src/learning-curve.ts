@@ -1,4 +1,5 @@
 import type { EpochRecord } from '@wus/core';
+import { epochStep } from './epochs.js';
 
 /** What the plot needs of an epoch (a core EpochRecord has it all). */
 export type LearningCurveEpoch = Pick<EpochRecord, 'epoch' | 'metrics' | 'steps' | 'skippedSteps'>;
@@ -23,13 +24,13 @@ export function learningCurveSpec(epochs: readonly LearningCurveEpoch[], title =
   const n = epochs.length;
   const skips = epochs
     .filter((e) => e.skippedSteps > 0)
-    .map((e) => ({ start: e.epoch - 0.5, end: e.epoch + 0.5, skipped: e.steps > 0 ? e.skippedSteps / e.steps : 0 }));
-  const xScale = { domain: [-0.5, Math.max(n - 0.5, 0.5)], nice: false };
+    .map((e) => ({ start: epochStep(e) - 0.5, end: epochStep(e) + 0.5, skipped: e.steps > 0 ? e.skippedSteps / e.steps : 0 }));
+  const xScale = { domain: [0.5, Math.max(n + 0.5, 1.5)], nice: false };
   const panel = (p: (typeof PANELS)[number]) => {
     const values = epochs.flatMap((e) =>
       p.series.flatMap(([key, series]) => {
         const v = e.metrics[key];
-        return v !== undefined && Number.isFinite(v) ? [{ epoch: e.epoch, value: v, series }] : [];
+        return v !== undefined && Number.isFinite(v) ? [{ epoch: epochStep(e), value: v, series }] : [];
       }),
     );
     return {

@@ -1,6 +1,6 @@
 /**
- * The tracking seam. The local run store implements it; an MLflow tracker will implement it
- * too, so the app never knows which one it writes to.
+ * The tracking seam. The local run store and the MLflow tracker implement it, so the app never
+ * knows which one it writes to.
  */
 
 /** Terminal statuses, as in MLflow's RunStatus. */
@@ -33,6 +33,47 @@ export interface StartRunOptions {
   readonly params?: Readonly<Record<string, ParamValue>>;
 }
 
+/**
+ * A data set a run used: MLflow's Dataset message plus the split it served as (MLflow's
+ * `mlflow.data.context` input tag). Identity: (name, digest, context).
+ */
+export interface DatasetInput {
+  readonly name: string;
+  /** Identifies the content (≤ 36 characters). */
+  readonly digest: string;
+  /** e.g. `local`. */
+  readonly sourceType: string;
+  /** JSON, e.g. `{"uri": "/usr/share/datasets/fashion-mnist"}`. */
+  readonly source: string;
+  /** JSON (MLflow's `mlflow_tensorspec` for tensors). */
+  readonly schema?: string;
+  /** JSON summary: counts, shapes. */
+  readonly profile?: string;
+  /** `train`, `validation`, `test`. */
+  readonly context: string;
+}
+
+/**
+ * A trained model: files kept in the run's artifacts under `artifactPath`, and logged to MLflow
+ * as an MLflow 3 logged model (its own id, files and page, linked to the run as an output).
+ */
+export interface ModelSpec {
+  /** The logged model's name, e.g. `lenet5`. */
+  readonly name: string;
+  /** Folder of the run's artifacts holding the files, e.g. `weights`. */
+  readonly artifactPath: string;
+  /** Relative path (below `artifactPath`) → content. */
+  readonly files: Readonly<Record<string, Uint8Array | string>>;
+  /** Free text shown by MLflow, e.g. `tfjs`. */
+  readonly modelType?: string;
+  /** The step (epoch) it was saved at. */
+  readonly step?: number;
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  readonly tags?: Readonly<Record<string, TagValue>>;
+  /** Also register it as a new version of this registered model once it is on a server. */
+  readonly registeredModelName?: string;
+}
+
 /** A live run. Every method but `end` rejects once the run has ended. */
 export interface RunHandle {
   /** Stable id of the run (a UUID for the local store). */
@@ -45,6 +86,10 @@ export interface RunHandle {
   logMetrics(points: readonly MetricPoint[]): Promise<void>;
   /** Stores bytes (or UTF-8 text) under a relative name such as `plots/curve.svg`. */
   logArtifact(name: string, data: Uint8Array | string): Promise<void>;
+  /** Records data sets the run used; logging one again (same name, digest, context) is a no-op. */
+  logInputs(datasets: readonly DatasetInput[]): Promise<void>;
+  /** Stores a trained model (its files as artifacts) and logs it as a model of this run. */
+  logModel(model: ModelSpec): Promise<void>;
   /** Makes what was logged so far durable (or delivered). */
   flush(): Promise<void>;
   /**

@@ -58,6 +58,10 @@ export {
   finalMetricPoints,
   type TrackingCallbackOptions,
 } from './tracking-callback.js';
+export { DIGEST_SAMPLES, datasetInputs } from './dataset-inputs.js';
+export { SYSTEM_METRIC_KEYS, SYSTEM_METRIC_PREFIX, SystemMetricsCallback, type SystemMetricsOptions } from './system-metrics.js';
+export { COMPARISON_PLOT_ARTIFACT, comparisonPlotSpec, renderComparisonPlot, type ComparisonPlotTrial } from './comparison-plot.js';
+export { renderVegaLiteSvg, svgToPng } from './render.js';
 export { LEARNING_CURVE_ARTIFACT, learningCurveSpec, renderLearningCurveSvg, type LearningCurveEpoch } from './learning-curve.js';
 export { MlflowTracker, type MlflowTrackerEvent, type MlflowTrackerOptions } from './mlflow/mlflow-tracker.js';
 export { syncToMlflow, type SyncOptions, type SyncReport, type SyncRunResult } from './mlflow/sync.js';

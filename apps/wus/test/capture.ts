@@ -34,7 +34,7 @@ export async function expectStudy(r: CliResult & { storeRoot: string }, skippedP
   const runs = await store.listRuns({});
   const study = runs.find((x) => x.parentRunId === null)!;
   const trials = runs.filter((x) => x.parentRunId === study.runId);
-  expect(trials.map((t) => t.name).sort()).toEqual(['never', 'wus']);
+  expect(trials.map((t) => t.name).sort()).toEqual(['mlp · never · seed 42', 'mlp · wus · seed 42']);
   for (const t of trials) expect((await store.getRun(t.runId)).info.status).toBe('FINISHED');
   return { store, trials };
 }

@@ -2,7 +2,7 @@ import { Option, type Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import { applyOptionOverrides, parseAssignment } from '../config/overrides.js';
 import { resolveConfig } from '../config/load.js';
-import { compareConfig, trainConfig } from '../config/schema.js';
+import { compareConfig, experimentOf, trainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { ExperimentRunner } from '../experiment/runner.js';
 import { Study } from '../experiment/study.js';
@@ -41,7 +41,7 @@ export function registerTrain(program: Command, container: () => DependencyConta
     const session = await runner.open(config);
     const policy = config.policy;
     const trial = await runner.runTrial(session, policy, { label: typeof policy === 'string' ? policy : policy.name });
-    const links = await runner.runLinks(trial.runId, config.experiment);
+    const links = await runner.runLinks(trial.runId, experimentOf(config));
     if (links !== undefined) c.resolve<Output>(TOKENS.Output).err(`mlflow: run ${links.run} — all runs: ${links.experiment}`);
     const out = c.resolve<Output>(TOKENS.Output);
     const [row] = compareRows([trial]);

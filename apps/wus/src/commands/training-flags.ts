@@ -35,7 +35,9 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('-o, --policy-option <plugin.key=value>', 'skip-policy, callback or LR-schedule option, e.g. wus.threshold=0.003, early-stopping.patience=2, cosine.minFactor=0.1 (repeatable)', collect)
     .option('--prefix-cache <size>', 'memory the frozen-prefix cache may use, e.g. 512MiB, 2GiB, or off (default 1GiB)')
     .option('--plugin <module>', 'load a plugin module (file path or package name; repeatable)', collect)
-    .option('--experiment <name>', 'experiment the runs belong to (default "default")')
+    .option('--experiment <name>', 'experiment the runs belong to (default "wus-<dataset>")')
+    .option('--system-metrics-interval <s>', 'seconds between system-metric samples (CPU, memory, tensors) while training; 0: off (default 10)', number('--system-metrics-interval'))
+    .option('--register-model <name>', 'register each trained model as a new version of this MLflow registered model')
     .option('--json', 'print the result as JSON on stdout');
 }
 
@@ -62,6 +64,8 @@ export interface TrainingFlags {
   prefixCache?: string;
   callback?: string[];
   experiment?: string;
+  systemMetricsInterval?: number;
+  registerModel?: string;
   json?: boolean;
 }
 
@@ -87,5 +91,7 @@ export function flagsToConfig(f: TrainingFlags): Record<string, unknown> {
     prefixCache: f.prefixCache,
     callbacks: f.callback,
     experiment: f.experiment,
+    systemMetricsInterval: f.systemMetricsInterval,
+    registerModel: f.registerModel,
   };
 }

@@ -42,7 +42,12 @@ export const trainConfig = z
     lrSchedule: pluginSpec.optional(),
     /** Callback plugins attached to every trial (`early-stopping`, or loaded with `plugins`). */
     callbacks: z.array(pluginSpec).default([]),
-    experiment: z.string().min(1).default('default'),
+    /** Default `wus-<dataset>` (see defaultExperiment). */
+    experiment: z.string().min(1).optional(),
+    /** Seconds between system-metric samples while a run trains (0: off). */
+    systemMetricsInterval: z.number().min(0).default(10),
+    /** Register each trained model as a version of this MLflow registered model. */
+    registerModel: z.string().optional(),
     plugins: z.array(z.string().min(1)).default([]),
   })
   .strict();
@@ -62,5 +67,14 @@ export const compareConfig = trainConfig
   .strict();
 
 export type TrainConfig = z.output<typeof trainConfig>;
+
+/**
+ * The experiment runs go to when none is given: `wus-<dataset>`. One per data set, because
+ * runs are compared within an experiment and accuracies compare only on the same data; the
+ * `wus-` prefix keeps them apart from MLflow's own `Default` experiment and from other tools'.
+ */
+export function experimentOf(config: Pick<TrainConfig, 'experiment' | 'dataset'>): string {
+  return config.experiment ?? `wus-${config.dataset}`;
+}
 export type CompareConfig = z.output<typeof compareConfig>;
 export type PluginSpecConfig = z.output<typeof pluginSpec>;

@@ -7,6 +7,7 @@ import {
   type StopSignal,
   type Optimizer,
   deriveSeed,
+  backendMemory,
   normalizeSpec,
   probeRequiredKernels,
   selectBackend,
@@ -20,15 +21,25 @@ import {
   type SkipPolicy,
   type TrainResult,
 } from '@wus/core';
-import { TrackingCallback, flattenParams, type RunHandle, type Tracker } from '@wus/tracking';
+import {
+  MLFLOW_TAGS,
+  SystemMetricsCallback,
+  TrackingCallback,
+  datasetInputs,
+  flattenParams,
+  validateRegisteredModelName,
+  type DatasetInput,
+  type RunHandle,
+  type Tracker,
+} from '@wus/tracking';
 import { inject, injectable } from 'tsyringe';
-import type { TrainConfig } from '../config/schema.js';
+import { experimentOf, type TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { ProgressCallback } from '../progress/progress-callback.js';
 import { buildOptimizer } from './build-optimizer.js';
-import { gitCommit } from './git.js';
 import { importPluginModule } from './plugin-import.js';
-import { serializeWeights } from './weights.js';
+import { provenanceTags } from './provenance.js';
+import { WEIGHTS_FORMAT, serializeWeights } from './weights.js';
 
 const WARM_UP_STEPS = 400;
 
@@ -46,9 +57,32 @@ function datasetOptions(config: TrainConfig): Record<string, unknown> {
 /** What every trial of a study shares: data (loaded once), backend, provenance. */
 export interface Session {
   readonly config: TrainConfig;
+  /** The experiment its runs go to (`--experiment`, else `wus-<dataset>`). */
+  readonly experiment: string;
   readonly data: DatasetBundle;
+  /** The data set's splits as MLflow data-set inputs, logged with every run. */
+  readonly datasets: readonly DatasetInput[];
   readonly backend: BackendChoice;
-  readonly commit: string;
+  /** MLflow's `mlflow.user`, `mlflow.source.*` tags. */
+  readonly provenance: Readonly<Record<string, string>>;
+}
+
+/** A run's name: descriptive, and unique among the trials of a study (`lenet5 · wus · seed 42`). */
+export function trialRunName(config: Pick<TrainConfig, 'model' | 'seed'>, label: string): string {
+  return `${config.model} · ${label} · seed ${config.seed}`;
+}
+
+/** Tag holding a trial's label (`wus`, `wus_2`, `control`): the run name says more. */
+export const TRIAL_LABEL_TAG = 'wus.trial';
+
+/** MLflow's metrics of the system while a run trains: tfjs's tensors and, on wasm, its heap. */
+function backendGauges(): Record<string, number> {
+  const m = backendMemory();
+  return {
+    tfjs_num_tensors: m.tensors,
+    tfjs_memory_megabytes: m.bytes / 1e6,
+    ...(m.wasmHeapBytes === undefined ? {} : { wasm_heap_megabytes: m.wasmHeapBytes / 1e6 }),
+  };
 }
 
 export interface TrialOutcome {
@@ -85,6 +119,13 @@ export class ExperimentRunner {
    * the backend the model can train on.
    */
   async open(config: TrainConfig, policies: readonly PluginSpec[] = [config.policy]): Promise<Session> {
+    if (config.registerModel !== undefined) {
+      try {
+        validateRegisteredModelName(config.registerModel);
+      } catch (e) {
+        throw new ConfigError(`--register-model: MLflow would refuse it. ${(e as Error).message}`);
+      }
+    }
     for (const specifier of config.plugins) await this.registry.load(specifier, importPluginModule);
     this.registry.get('model', config.model);
     // Options are checked here, before the data loads; pre-flight checks plans on the model after.
@@ -109,7 +150,7 @@ export class ExperimentRunner {
     const backend = await selectBackend(config.backend, { requiredKernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
-    return { config, data, backend, commit: gitCommit() };
+    return { config, experiment: experimentOf(config), data, datasets: datasetInputs(data), backend, provenance: provenanceTags() };
   }
 
   /**
@@ -203,17 +244,26 @@ export class ExperimentRunner {
     const skipPolicy = this.registry.createPolicy(policy);
     const description = skipPolicy.description;
     const model = this.buildModel(c, session.data);
+    const name = normalizeSpec(policy).name;
     const run = await this.tracker.startRun({
-      name: options.label,
-      experiment: c.experiment,
+      name: trialRunName(c, options.label),
+      experiment: session.experiment,
       ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
       params: flattenParams({ ...c, policy: normalizeSpec(policy), policies: undefined }),
-      tags: this.tags(session, { 'wus.role': 'trial', policy: normalizeSpec(policy).name, 'policy.description': description }),
+      tags: this.tags(session, {
+        'wus.role': 'trial',
+        [TRIAL_LABEL_TAG]: options.label,
+        policy: name,
+        'policy.description': description,
+        [MLFLOW_TAGS.note]: trialNote(session, options.label, this.registry.get('skip-policy', name).description, description),
+      }),
     });
+    await run.logInputs(session.datasets);
     const optimizer = buildOptimizer(c);
     const callbacks: Callback[] = [
       ...c.callbacks.map((spec) => this.registry.createCallback(spec)),
       new ProgressCallback(options.label, this.output),
+      new SystemMetricsCallback(run, { intervalMs: c.systemMetricsInterval * 1000, gauges: backendGauges }),
       new TrackingCallback(run, { endRunOnTrainEnd: false }),
     ];
     const trainer = this.trainer(session, model, skipPolicy, callbacks, optimizer);
@@ -223,7 +273,7 @@ export class ExperimentRunner {
   /** Saves a trained trial's artifacts, ends its run FINISHED and frees its tensors. */
   async finishTrial(session: Session, trial: OpenTrial, result: TrainResult): Promise<TrialOutcome> {
     try {
-      await this.saveArtifacts(trial.run, session, trial.spec, trial.model);
+      await this.saveArtifacts(trial, session, result);
       await trial.run.end('FINISHED');
       return { label: trial.label, policy: trial.description, runId: trial.run.id, result };
     } finally {
@@ -248,13 +298,15 @@ export class ExperimentRunner {
     return this.tracker.runLinks?.(runId, experiment);
   }
 
-  async startStudy(session: Session, name: string, params: Record<string, unknown>): Promise<RunHandle> {
-    return this.tracker.startRun({
+  async startStudy(session: Session, name: string, params: Record<string, unknown>, note: string): Promise<RunHandle> {
+    const run = await this.tracker.startRun({
       name,
-      experiment: session.config.experiment,
+      experiment: session.experiment,
       params: flattenParams(params),
-      tags: this.tags(session, { 'wus.role': 'study' }),
+      tags: this.tags(session, { 'wus.role': 'study', [MLFLOW_TAGS.note]: note }),
     });
+    await run.logInputs(session.datasets);
+    return run;
   }
 
   private tags(session: Session, extra: Record<string, string>): Record<string, string> {
@@ -264,16 +316,42 @@ export class ExperimentRunner {
       model: session.config.model,
       dataset: session.data.name,
       'dataset.source': session.data.source,
-      'git.commit': session.commit,
+      ...session.provenance,
       ...extra,
     };
   }
 
-  private async saveArtifacts(run: RunHandle, session: Session, policy: PluginSpec, model: Model): Promise<void> {
-    const resolved = { ...session.config, policy: normalizeSpec(policy), backend: session.backend.name };
-    await run.logArtifact('config.json', JSON.stringify(resolved, null, 2));
-    const weights = serializeWeights(model);
-    await run.logArtifact('weights/manifest.json', weights.manifest);
-    await run.logArtifact('weights/weights.bin', weights.data);
+  /**
+   * The run's resolved config, and the trained model: its weights (a tfjs-style manifest and one
+   * float32 blob, `weights/`), logged as the run's model — in MLflow a logged model named after
+   * the architecture, registered when `--register-model` asks.
+   */
+  private async saveArtifacts(trial: OpenTrial, session: Session, result: TrainResult): Promise<void> {
+    const c = session.config;
+    const resolved = { ...c, policy: normalizeSpec(trial.spec), backend: session.backend.name };
+    await trial.run.logArtifact('config.json', JSON.stringify(resolved, null, 2));
+    const weights = serializeWeights(trial.model);
+    await trial.run.logModel({
+      name: c.model,
+      artifactPath: 'weights',
+      files: { 'manifest.json': weights.manifest, 'weights.bin': weights.data },
+      modelType: WEIGHTS_FORMAT,
+      step: result.epochs.length,
+      params: flattenParams({ model: c.model, ...c.modelOptions, dataset: session.data.name, policy: normalizeSpec(trial.spec).name }),
+      tags: { [TRIAL_LABEL_TAG]: trial.label, backend: session.backend.name },
+      ...(c.registerModel === undefined ? {} : { registeredModelName: c.registerModel }),
+    });
   }
+}
+
+/** A trial's MLflow description (markdown): what its policy does, in the plugin's words and as configured. */
+function trialNote(session: Session, label: string, pluginDescription: string, resolved: string): string {
+  const c = session.config;
+  return [
+    `**${label}** — ${pluginDescription.replace(/\.$/, '')}.`,
+    '',
+    `Policy as configured: \`${resolved}\`.`,
+    '',
+    `${c.model} on ${session.data.name}, ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} lr ${c.lr}, seed ${c.seed}, backend ${session.backend.name}.`,
+  ].join('\n');
 }

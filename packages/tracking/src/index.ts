@@ -75,3 +75,6 @@ export {
   type ReconcileReport,
 } from './mlflow/replicate.js';
 export { mlflowClientFromEnv, trackerFromEnv } from './mlflow/from-env.js';
+
+/** MLflow's reserved tag names and its registered-model name rule, for callers that set them. */
+export { MLFLOW_TAGS, validateRegisteredModelName } from '@wus/mlflow-js';

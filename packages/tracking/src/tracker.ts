@@ -101,6 +101,12 @@ export interface RunHandle {
 
 export interface Tracker {
   startRun(options: StartRunOptions): Promise<RunHandle>;
+  /**
+   * Checks, before any work, that runs of `experiment` can be logged (trackers with a server:
+   * its URI, credentials, that it is one, that the experiment is not deleted). Rejects with the
+   * error `startRun` would give.
+   */
+  prepare?(experiment: string): Promise<void>;
   /** Where a person opens the run (trackers with a UI, once the run reached it). */
   runLinks?(localRunId: string, experiment: string): Promise<{ run: string; experiment: string } | undefined>;
 }

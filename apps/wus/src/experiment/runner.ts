@@ -119,6 +119,8 @@ export class ExperimentRunner {
    * the backend the model can train on.
    */
   async open(config: TrainConfig, policies: readonly PluginSpec[] = [config.policy]): Promise<Session> {
+    // A tracker that cannot work (a bad MLflow URI, not an MLflow server, refused credentials) fails now.
+    await this.tracker.prepare?.(experimentOf(config));
     if (config.registerModel !== undefined) {
       try {
         validateRegisteredModelName(config.registerModel);
@@ -259,6 +261,8 @@ export class ExperimentRunner {
       }),
     });
     await run.logInputs(session.datasets);
+    // On a server, the run exists (and its page was announced) before it trains; bounded wait.
+    await run.flush();
     const optimizer = buildOptimizer(c);
     const callbacks: Callback[] = [
       ...c.callbacks.map((spec) => this.registry.createCallback(spec)),

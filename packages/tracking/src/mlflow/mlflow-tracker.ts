@@ -140,22 +140,29 @@ export class MlflowTracker implements Tracker {
     return { run: mlflowRunUrl(this.trackingUri, id, remote), experiment: mlflowExperimentUrl(this.trackingUri, id) };
   }
 
-  async startRun(options: StartRunOptions): Promise<RunHandle> {
+  /**
+   * Credentials, URI and experiment, checked before anything is done: a run that can never reach
+   * the server should fail before data loads and training, not after. An unreachable server is
+   * no error (runs go on locally, see the class comment).
+   */
+  async prepare(experiment: string): Promise<void> {
     if (this.fatal !== undefined) throw this.fatal;
-    // Credentials, URI and experiment are checked before the local run exists: a run that can
-    // never reach the server should fail before training, not after.
-    if (this.online) {
-      try {
-        await this.ctx.experimentId(options.experiment);
-      } catch (e) {
-        const err = trackingServerError(e, this.trackingUri, `Preparing MLflow experiment "${options.experiment}" at ${this.trackingUri}`);
-        if (!isTransient(e)) {
-          if (isFatalForTracker(err)) this.fatal = err;
-          throw err;
-        }
-        this.goOffline(err);
+    if (!this.online) return;
+    try {
+      await this.ctx.experimentId(experiment);
+    } catch (e) {
+      const err = trackingServerError(e, this.trackingUri, `Preparing MLflow experiment "${experiment}" at ${this.trackingUri}`);
+      if (!isTransient(e)) {
+        if (isFatalForTracker(err)) this.fatal = err;
+        throw err;
       }
+      this.goOffline(err);
     }
+  }
+
+  async startRun(options: StartRunOptions): Promise<RunHandle> {
+    // Also before the local run exists, for callers that did not prepare.
+    await this.prepare(options.experiment);
     const local = await this.ctx.store.startRun(options);
     const replica: Replica = { localId: local.id, name: options.name, dirty: false, reconciling: false, version: 0, ended: false, failed: undefined };
     this.replicas.push(replica);

@@ -12,12 +12,13 @@ const haveRealData = existsSync(FMNIST);
 
 describe.skipIf(!haveRealData)('wus compare on the real Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
   it('trains baseline and WUS on the same data order, prints the table and records a study', async () => {
+    // The code that runs (read first: a commit made while the test runs must not fail it).
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8' }).trim();
     // A threshold of 1 (100 pp) makes every eligible epoch a window: F F S F over 4 epochs.
     const r = await wus(['compare', '--data-dir', FMNIST, '--limit', '2560', '--epochs', '4', '-P', 'never,wus', '-o', 'wus.threshold=1', '--backend', 'wasm']);
     expect(r.stderr).toMatch(/backend: wasm \(requested with --backend\)/);
     expect(r.stdout.split('\n')[0]).toMatch(/^trial\s+train time\s+time saved\s+compute\s+compute saved\s+time to acc\s+test acc\s+Δ acc\s+skipped$/);
     const { store, trials } = await expectStudy(r, '25.0');
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8' }).trim();
     for (const t of trials) {
       const d = await store.getRun(t.runId);
       const label = d.tags['wus.trial'];

@@ -1,5 +1,5 @@
 import { selectBackend } from '@wus/core';
-import { toyDataset } from '@wus/core/testing';
+import { arraySplit, toyDataset } from '@wus/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DIGEST_SAMPLES, datasetInputs } from '../src/dataset-inputs.js';
 
@@ -39,6 +39,14 @@ describe('data-set inputs', () => {
     expect(digests(2, 1200)[0]).not.toBe(digests(1, 1200)[0]);
     expect(DIGEST_SAMPLES).toBeLessThan(1200);
     expect(digests(1, 1300)[0]).not.toBe(digests(1, 1200)[0]); // same first samples, another size
+    // Same labels and size, one pixel of one sample changed: another digest.
+    const labels = new Int32Array(50).fill(1);
+    const pixels = new Float32Array(50 * 4).fill(0.5);
+    const changed = pixels.slice();
+    changed[17] = 0.25;
+    const one = (x: Float32Array) => datasetInputs({ name: 'd', numClasses: 2, train: arraySplit(x, labels, [4]), validation: undefined, test: undefined, source: 's' })[0]!.digest;
+    expect(one(pixels)).toBe(one(pixels.slice()));
+    expect(one(changed)).not.toBe(one(pixels));
   });
 
   it('without a directory the source is described, not a URI', () => {

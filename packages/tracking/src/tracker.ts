@@ -1,3 +1,5 @@
+import type { Dataset } from '@wus/mlflow-js';
+
 /**
  * The tracking seam. The local run store and the MLflow tracker implement it, so the app never
  * knows which one it writes to.
@@ -16,7 +18,7 @@ export interface MetricPoint {
   readonly key: string;
   /** Any number: NaN and ±Infinity are accepted and kept. */
   readonly value: number;
-  /** Integer step (the epoch index for per-epoch metrics). */
+  /** Integer step (for per-epoch metrics the epoch's number, from 1: see epochStep). */
   readonly step: number;
   /** Milliseconds since the Unix epoch; defaults to now. */
   readonly timestamp?: number;
@@ -34,24 +36,11 @@ export interface StartRunOptions {
 }
 
 /**
- * A data set a run used: MLflow's Dataset message plus the split it served as (MLflow's
- * `mlflow.data.context` input tag). Identity: (name, digest, context).
+ * A data set a run used: MLflow's Dataset message (name, digest, source type, source, schema,
+ * profile) plus the split it served as (MLflow's `mlflow.data.context` input tag: `train`,
+ * `validation`, `test`). Identity: (name, digest, context).
  */
-export interface DatasetInput {
-  readonly name: string;
-  /** Identifies the content (≤ 36 characters). */
-  readonly digest: string;
-  /** e.g. `local`. */
-  readonly sourceType: string;
-  /** JSON, e.g. `{"uri": "/usr/share/datasets/fashion-mnist"}`. */
-  readonly source: string;
-  /** JSON (MLflow's `mlflow_tensorspec` for tensors). */
-  readonly schema?: string;
-  /** JSON summary: counts, shapes. */
-  readonly profile?: string;
-  /** `train`, `validation`, `test`. */
-  readonly context: string;
-}
+export type DatasetInput = Dataset & { readonly context: string };
 
 /**
  * A trained model: files kept in the run's artifacts under `artifactPath`, and logged to MLflow

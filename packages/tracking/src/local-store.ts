@@ -289,8 +289,6 @@ class LocalRunHandle implements RunHandle {
   private endPromise: Promise<void> | undefined;
   private closing = false;
   private endedWith: TerminalRunStatus | undefined;
-  private inputs: DatasetInput[] = [];
-  private models: StoredModel[] = [];
 
   constructor(
     private readonly dir: string,
@@ -375,13 +373,14 @@ class LocalRunHandle implements RunHandle {
     this.assertOpen();
     const incoming = normalizeDatasetInputs(datasets, this.id);
     return this.enqueue(async () => {
+      // Read back, not kept in memory: a handle of a resumed run sees what was logged before.
+      const file = join(this.dir, RUN_FILES.inputs);
+      const current = (await readJsonField(file, 'datasets', [])) as DatasetInput[];
       const key = (d: DatasetInput) => `${d.name}\u0000${d.digest}\u0000${d.context}`;
-      const known = new Set(this.inputs.map(key));
+      const known = new Set(current.map(key));
       const fresh = incoming.filter((d) => !known.has(key(d)));
       if (fresh.length === 0) return;
-      const next = [...this.inputs, ...fresh];
-      await writeJsonAtomic(join(this.dir, RUN_FILES.inputs), { datasets: next }, this.id);
-      this.inputs = next;
+      await writeJsonAtomic(file, { datasets: [...current, ...fresh] }, this.id);
     });
   }
 
@@ -391,9 +390,9 @@ class LocalRunHandle implements RunHandle {
     return this.enqueue(async () => {
       for (const [name, data] of files) await writeFileAtomic(join(this.dir, RUN_FILES.artifacts, ...name.split('/')), data, this.id);
       // The record last: a model is listed once all its files are there. Same name: replaced.
-      const next = [...this.models.filter((m) => m.name !== record.name), record];
-      await writeJsonAtomic(join(this.dir, RUN_FILES.models), { models: next }, this.id);
-      this.models = next;
+      const file = join(this.dir, RUN_FILES.models);
+      const current = (await readJsonField(file, 'models', [])) as StoredModel[];
+      await writeJsonAtomic(file, { models: [...current.filter((m) => m.name !== record.name), record] }, this.id);
     });
   }
 

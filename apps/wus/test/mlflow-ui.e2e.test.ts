@@ -45,7 +45,7 @@ async function loadedImage(page: Page, path: string): Promise<{ width: number; h
     if (s.password !== null) vi.stubEnv('MLFLOW_TRACKING_PASSWORD', s.password);
     const experiment = uniqueName('ui');
     const data = existsSync(FMNIST) ? ['--data-dir', FMNIST] : [];
-    const r = await wus(['compare', ...data, '--model', 'lenet5', '--limit', '1024', '--epochs', '3', '-P', 'never,wus', '-o', 'wus.threshold=1', '--experiment', experiment]);
+    const r = await wus(['compare', ...data, '--model', 'lenet5', '--limit', '1024', '--epochs', '3', '-P', 'never,wus', '-o', 'wus.threshold=1', '--experiment', experiment, '--system-metrics-interval', '0.5']);
     expect(r.code, r.stderr).toBe(0);
     const store = new LocalRunStore(r.storeRoot);
     const [studyRun] = await store.listRuns({ parentRunId: null });

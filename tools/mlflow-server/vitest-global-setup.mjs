@@ -1,4 +1,4 @@
-// vitest globalSetup shared by packages/mlflow-js and packages/tracking: ONE real MLflow server
+// vitest globalSetup shared by packages/mlflow-js, packages/tracking and apps/wus: ONE real MLflow server
 // per test run, with basic auth on (so auth is tested for real), in a temporary folder.
 //
 //   WUS_MLFLOW_TESTS=skip           no server; the integration tests are skipped (say so loudly)

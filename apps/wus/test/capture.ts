@@ -34,7 +34,8 @@ export async function expectStudy(r: CliResult & { storeRoot: string }, skippedP
   const runs = await store.listRuns({});
   const study = runs.find((x) => x.parentRunId === null)!;
   const trials = runs.filter((x) => x.parentRunId === study.runId);
-  expect(trials.map((t) => t.name).sort()).toEqual(['never', 'wus']);
+  // Run names read `<model> · <trial> · seed <seed>`.
+  expect(trials.map((t) => t.name.split(' · ')[1]).sort()).toEqual(['never', 'wus']);
   for (const t of trials) expect((await store.getRun(t.runId)).info.status).toBe('FINISHED');
   return { store, trials };
 }

@@ -38,19 +38,19 @@ describe('wus train, runs, plugins', () => {
     expect(t.stderr).toMatch(/^never epoch {2}1\/2 .* \[1\/2 epochs, \d+ s elapsed, ETA \d+ s\]$/m);
     expect(t.stderr).toMatch(/^never epoch {2}2\/2 .* \[2\/2 epochs, \d+ s elapsed, done\]$/m);
     const last = t.stderr.trimEnd().split('\n').at(-1)!;
-    const run = new RegExp(`^results: run ([0-9a-f-]{36}) in ${t.storeRoot}, experiment "default": \`wus runs show ([0-9a-f]{8})\`, its model: \`wus evaluate [0-9a-f]{8}\`$`).exec(last);
+    const run = new RegExp(`^results: run ([0-9a-f-]{36}) in ${t.storeRoot}, experiment "wus-fashion-mnist": \`wus runs show ([0-9a-f]{8})\`, its model: \`wus evaluate [0-9a-f]{8}\`$`).exec(last);
     expect(run, last).not.toBeNull();
     expect(t.stderr.split('\n').at(-3)).toMatch(/^never test accuracy \d+\.\d\d %$/);
     // The line is right: the command it gives shows that run.
-    expect((await wus(['runs', 'show', run![2]!], t.storeRoot)).stdout).toContain(`run ${run![1]} (never) FINISHED`);
+    expect((await wus(['runs', 'show', run![2]!], t.storeRoot)).stdout).toContain(`run ${run![1]} (mlp · never · seed 42) FINISHED`);
 
     const c = await wus(['compare', '-P', 'never,wus', ...quick]);
     expect(c.code, c.stderr).toBe(0);
     // One clock over both trials' epochs, interleaved.
     expect(c.stderr.match(/\[\d\/4 epochs/g)).toEqual(['[1/4 epochs', '[2/4 epochs', '[3/4 epochs', '[4/4 epochs']);
-    const study = new RegExp(`^results: study ([0-9a-f-]{36}) \\(2 trials\\) in ${c.storeRoot}, experiment "default": \`wus runs show ([0-9a-f]{8})\`, a trial's model: \`wus evaluate <trial id>\`$`).exec(c.stderr.trimEnd().split('\n').at(-1)!);
+    const study = new RegExp(`^results: study ([0-9a-f-]{36}) \\(2 trials\\) in ${c.storeRoot}, experiment "wus-fashion-mnist": \`wus runs show ([0-9a-f]{8})\`, a trial's model: \`wus evaluate <trial id>\`$`).exec(c.stderr.trimEnd().split('\n').at(-1)!);
     expect(study, c.stderr).not.toBeNull();
-    expect((await wus(['runs', 'show', study![2]!], c.storeRoot)).stdout).toContain(`run ${study![1]} (compare mlp/fashion-mnist) FINISHED`);
+    expect((await wus(['runs', 'show', study![2]!], c.storeRoot)).stdout).toContain(`run ${study![1]} (compare mlp/fashion-mnist · never,wus · seed 42) FINISHED`);
   });
 
   it('--help works for every command', async () => {

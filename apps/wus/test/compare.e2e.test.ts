@@ -1,6 +1,8 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { expectStudy, wus } from './capture.js';
@@ -10,6 +12,8 @@ const haveRealData = existsSync(FMNIST);
 
 describe.skipIf(!haveRealData)('wus compare on the real Fashion-MNIST (Debian dataset-fashion-mnist)', () => {
   it('trains baseline and WUS on the same data order, prints the table and records a study', async () => {
+    // The code that runs (read first: a commit made while the test runs must not fail it).
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8' }).trim();
     // A threshold of 1 (100 pp) makes every eligible epoch a window: F F S F over 4 epochs.
     const r = await wus(['compare', '--data-dir', FMNIST, '--limit', '2560', '--epochs', '4', '-P', 'never,wus', '-o', 'wus.threshold=1', '--backend', 'wasm']);
     expect(r.stderr).toMatch(/backend: wasm \(requested with --backend, wasm-simd kernels\)/);
@@ -17,13 +21,44 @@ describe.skipIf(!haveRealData)('wus compare on the real Fashion-MNIST (Debian da
     const { store, trials } = await expectStudy(r, '25.0');
     for (const t of trials) {
       const d = await store.getRun(t.runId);
+      const label = d.tags['wus.trial'];
+      expect(t.experiment).toBe('wus-fashion-mnist'); // the default experiment: one per data set
       expect(d.tags['backend']).toBe('wasm');
       expect(d.tags['dataset.source']).toContain(FMNIST);
-      expect(d.metrics['val_accuracy']).toHaveLength(4);
+      // MLflow's standard tags: who, what, which code (the repository the CLI's files are in)
+      expect(d.tags['mlflow.user']).toBe(userInfo().username);
+      expect(d.tags['mlflow.source.type']).toBe('LOCAL');
+      expect(d.tags['mlflow.source.name']).toMatch(/apps\/wus\/src\/main\.ts$/);
+      expect(d.tags['mlflow.source.git.commit']).toBe(commit);
+      expect(d.tags['mlflow.note.content']).toMatch(label === 'wus' ? /^\*\*wus\*\* — .*\n\nPolicy as configured: `wus\(/ : /^\*\*never\*\* — /);
+      // epochs counted from 1: the steps of the 4 epochs are 1…4, the final metrics at 4 too
+      expect(d.metrics['val_accuracy']!.map((p) => p.step)).toEqual([1, 2, 3, 4]);
+      expect(d.metrics['test_accuracy']!.map((p) => p.step)).toEqual([4]);
       expect(d.latestMetrics['test_accuracy']).toBeGreaterThan(0.6);
-      expect(d.latestMetrics['skipped_fraction']).toBe(t.name === 'wus' ? 0.25 : 0);
+      expect(d.latestMetrics['skipped_fraction']).toBe(label === 'wus' ? 0.25 : 0);
+      // the comparison with the baseline, under the same keys on every trial
+      expect(d.metrics['time_saved_pct']!.map((p) => p.step)).toEqual([4]);
+      expect(d.latestMetrics['skipped_pct']).toBe(label === 'wus' ? 25 : 0);
+      if (label === 'never') expect([d.latestMetrics['time_saved_pct'], d.latestMetrics['delta_accuracy_pp']]).toEqual([0, 0]);
       expect(d.artifacts.map((a) => a.name).sort()).toEqual(['config.json', 'plots/learning-curve.svg', 'weights/manifest.json', 'weights/weights.bin']);
+      // the data set's splits as inputs, the weights as the run's model
+      expect(d.inputs.map((i) => [i.name, i.context, JSON.parse(i.source), JSON.parse(i.profile!).num_rows])).toEqual([
+        ['fashion-mnist', 'train', { uri: FMNIST }, 2560],
+        ['fashion-mnist', 'validation', { uri: FMNIST }, 6000],
+        ['fashion-mnist', 'test', { uri: FMNIST }, 10000],
+      ]);
+      expect(d.models).toMatchObject([{ name: 'mlp', artifactPath: 'weights', files: ['manifest.json', 'weights.bin'], step: 4 }]);
     }
+    const [studyRun] = await store.listRuns({ parentRunId: null });
+    const study = await store.getRun(studyRun!.runId);
+    expect(study.info.name).toBe('compare mlp/fashion-mnist · never,wus · seed 42');
+    expect(study.params['policy']).toBeUndefined(); // no stale single-policy param
+    expect(study.params['policies']).toBeDefined();
+    expect(study.tags['mlflow.note.content']).toMatch(/^Compares \*\*never\*\* \(baseline\), \*\*wus\*\* on \*\*mlp\*\* \/ \*\*fashion-mnist\*\*: how much training time/);
+    expect(study.tags['mlflow.note.content']).toMatch(/## Results\n\n\| trial \| train time \|[^\n]*\n\|[-:| ]+\|\n\| never \|/);
+    expect(study.artifacts.map((a) => a.name).sort()).toEqual(['comparison.json', 'comparison.txt', 'config.json', 'plots/comparison.png', 'plots/comparison.svg']);
+    expect(study.inputs).toHaveLength(3);
+    expect(Object.keys(study.metrics)).toEqual([]);
     // Same seed, same data order: the first two (full) epochs are identical in both trials.
     const [a, b] = await Promise.all(trials.map((t) => store.getRun(t.runId)));
     const values = (d: typeof a) => d!.metrics['loss']!.map((p) => p.value);

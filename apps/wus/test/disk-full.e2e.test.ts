@@ -33,7 +33,7 @@ describe.skipIf(!canMount())('a full disk while checkpointing (a real tmpfs)', (
     const probe = await wus([...ARGS, '--epochs', '1']);
     expect(probe.code, probe.stderr).toBe(0);
     const [probeRun] = await new LocalRunStore(probe.storeRoot).listRuns({});
-    const ckptDir = join(probe.storeRoot, 'default', probeRun!.runId, 'checkpoints');
+    const ckptDir = join(probe.storeRoot, 'wus-fashion-mnist', probeRun!.runId, 'checkpoints');
     const size = statSync(join(ckptDir, readdirSync(ckptDir)[0]!)).size;
 
     // Room for the run's small files and one and a half checkpoints: the second cannot be written.
@@ -44,7 +44,7 @@ describe.skipIf(!canMount())('a full disk while checkpointing (a real tmpfs)', (
     expect(r.code, r.stderr).toBe(5);
     const [run] = await new LocalRunStore(mnt).listRuns({});
     const id = run!.runId;
-    const dir = join(mnt, 'default', id, 'checkpoints');
+    const dir = join(mnt, 'wus-fashion-mnist', id, 'checkpoints');
     expect(r.stderr.trim().split('\n').at(-1)).toBe(
       `wus: error: cannot write checkpoint ${join(dir, 'ckpt-000002.wusckpt')}: the disk is full (ENOSPC); nothing was half-written and the previous checkpoint ${join(dir, 'ckpt-000001.wusckpt')} is intact; resume with \`wus train --resume ${id.slice(0, 8)}\` once there is room`,
     );

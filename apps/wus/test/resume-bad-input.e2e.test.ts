@@ -53,7 +53,7 @@ beforeAll(async () => {
   expect(await interrupted(['train', ...SMALL, '--plugin', forgetful, '-p', 'forgetful'], root, /^forgetful epoch {2}1\/3/)).toBe(130);
   const runs = await new LocalRunStore(root).listRuns({});
   finished = runs.find((r) => r.status === 'FINISHED' && r.parentRunId === null)!.runId;
-  killed = runs.find((r) => r.name === 'wus' && r.parentRunId === null)!.runId;
+  killed = runs.find((r) => r.name === 'mlp · wus · seed 42' && r.parentRunId === null)!.runId;
   study = runs.find((r) => r.name.startsWith('compare'))!.runId;
 });
 
@@ -78,10 +78,10 @@ describe('--resume: bad input is refused in one line, exit 2, nothing written', 
     const store = mkdtempSync(join(tmpdir(), 'wus-store-'));
     cpSync(root, store, { recursive: true });
     const twin = `${killed.slice(0, 8)}-0000-4000-8000-000000000000`;
-    const dir = join(store, 'default', killed);
-    cpSync(dir, join(store, 'default', twin), { recursive: true });
-    const meta = JSON.parse(readFileSync(join(store, 'default', twin, 'meta.json'), 'utf8')) as Record<string, unknown>;
-    writeFileSync(join(store, 'default', twin, 'meta.json'), JSON.stringify({ ...meta, runId: twin }));
+    const dir = join(store, 'wus-fashion-mnist', killed);
+    cpSync(dir, join(store, 'wus-fashion-mnist', twin), { recursive: true });
+    const meta = JSON.parse(readFileSync(join(store, 'wus-fashion-mnist', twin, 'meta.json'), 'utf8')) as Record<string, unknown>;
+    writeFileSync(join(store, 'wus-fashion-mnist', twin, 'meta.json'), JSON.stringify({ ...meta, runId: twin }));
     await refused(['train', '--resume', killed.slice(0, 8)], /^wus: error: --resume [0-9a-f]{8}: Run id "[0-9a-f]{8}" is ambiguous .* it prefixes 2 runs/, store);
   });
 
@@ -112,7 +112,7 @@ describe('--resume: bad input is refused in one line, exit 2, nothing written', 
   });
 
   it('a plugin that listens to events but cannot save its state: refused before any data loads', async () => {
-    const run = (await new LocalRunStore(root).listRuns({})).find((r) => r.name === 'forgetful')!.runId;
+    const run = (await new LocalRunStore(root).listRuns({})).find((r) => r.name === 'mlp · forgetful · seed 42')!.runId;
     const stderr = await refused(['train', '--resume', run, '--plugin', forgetful], /^wus: error: skip policy "forgetful" listens to training events but has no state\(\)\/restore\(\), so a resumed run would forget what it learnt; implement state\(\) and restore\(\)/);
     expect(stderr).not.toMatch(/^data: /m);
   });
@@ -120,7 +120,7 @@ describe('--resume: bad input is refused in one line, exit 2, nothing written', 
   it('a damaged newest checkpoint: named, refused, the previous one offered — and usable once the damaged one is removed', async () => {
     const store = mkdtempSync(join(tmpdir(), 'wus-store-'));
     cpSync(root, store, { recursive: true });
-    const dir = join(store, 'default', killed, 'checkpoints');
+    const dir = join(store, 'wus-fashion-mnist', killed, 'checkpoints');
     const [older, newest] = readdirSync(dir).sort();
     truncateSync(join(dir, newest!), 1000);
     await refused(

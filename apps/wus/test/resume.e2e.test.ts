@@ -165,7 +165,7 @@ async function trialsOf(storeRoot: string): Promise<Map<string, { status: string
   for (const r of runs.filter((x) => x.parentRunId !== null)) {
     const d = await store.getRun(r.runId);
     const weights = d.artifacts.some((a) => a.name === 'weights/weights.bin') ? await store.readArtifact(r.runId, 'weights/weights.bin') : undefined;
-    out.set(r.name, { status: d.info.status, weights, runId: r.runId });
+    out.set(d.tags['wus.trial']!, { status: d.info.status, weights, runId: r.runId });
   }
   return out;
 }
@@ -183,7 +183,7 @@ describe('wus compare --resume', () => {
     expect(stopped.stderr).toMatch(new RegExp(`^wus: error: interrupted \\(SIGINT\\) after step 1 of epoch 1; resume with \`wus compare --resume ${study.runId.slice(0, 8)}\``, 'm'));
     const before = await trialsOf(storeRoot);
     expect([...before].map(([n, t]) => [n, t.status])).toEqual([['never', 'FINISHED'], ['wus', 'FINISHED'], ['wus-lr', 'KILLED']]);
-    const journals = (dir: string) => [...before].filter(([, t]) => t.status === 'FINISHED').map(([, t]) => readFileSync(join(dir, 'default', t.runId, 'metrics.jsonl'), 'utf8'));
+    const journals = (dir: string) => [...before].filter(([, t]) => t.status === 'FINISHED').map(([, t]) => readFileSync(join(dir, 'wus-fashion-mnist', t.runId, 'metrics.jsonl'), 'utf8'));
     const finishedJournals = journals(storeRoot);
 
     const resumed = await wus(['compare', '--resume', study.runId.slice(0, 8)], storeRoot);

@@ -1,5 +1,6 @@
 import { ArtifactsApi } from './artifacts/artifacts.js';
 import { ExperimentsApi } from './experiments/experiments.js';
+import { LoggedModelsApi } from './logged-models/logged-models.js';
 import { MetricsApi } from './metrics/metrics.js';
 import { ModelRegistryApi } from './registry/registry.js';
 import { resolveConfig, type MlflowClientOptions } from './rest/config.js';
@@ -38,6 +39,7 @@ export class MlflowClient {
   readonly metrics: MetricsApi;
   readonly artifacts: ArtifactsApi;
   readonly registry: ModelRegistryApi;
+  readonly loggedModels: LoggedModelsApi;
 
   constructor(options: MlflowClientOptions & { readonly now?: () => number } = {}) {
     const config = resolveConfig(options);
@@ -48,6 +50,7 @@ export class MlflowClient {
     this.metrics = new MetricsApi(this.rest, now);
     this.artifacts = new ArtifactsApi(this.rest, this.runs);
     this.registry = new ModelRegistryApi(this.rest, config.sleep);
+    this.loggedModels = new LoggedModelsApi(this.rest);
   }
 
   /** The tracking URI in use (without credentials). */

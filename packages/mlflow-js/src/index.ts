@@ -1,7 +1,7 @@
 /**
  * @wus/mlflow-js — a typed client for MLflow's REST API 2.0: experiments, runs, metrics (batched
- * to the server's limits, history with paging), nested runs, inputs, artifacts through the
- * tracking server's proxy, and the model registry. A thin REST layer (retries, timeouts,
+ * to the server's limits, history with paging), nested runs, inputs and outputs, artifacts through
+ * the tracking server's proxy, MLflow 3 logged models, and the model registry. A thin REST layer (retries, timeouts,
  * typed errors, limits) under one object per concept.
  */
 export { MlflowClient, type StartRunOptions } from './client.js';
@@ -15,10 +15,12 @@ export {
   type CreateRunOptions,
   type Dataset,
   type DatasetInput,
+  type ModelOutput,
   type Run,
   type RunData,
   type RunInfo,
   type RunInputs,
+  type RunOutputs,
   type RunStatus,
   type SearchRunsOptions,
   type UpdateRunOptions,
@@ -28,11 +30,14 @@ export { METRIC_HISTORY_PAGE_SIZE, MetricsApi, type LogBatchInput } from './metr
 export { DEFAULT_BATCH_LIMITS, splitBatch, type BatchChunk, type BatchLimits } from './metrics/batch.js';
 export type { Metric, MetricInput } from './metrics/types.js';
 
-export { ArtifactsApi } from './artifacts/artifacts.js';
+export { ArtifactsApi, type ModelLocation } from './artifacts/artifacts.js';
 export { guessContentType, normalizeArtifactPath, proxyPath, proxyRoot } from './artifacts/paths.js';
 export type { FileInfo } from './artifacts/types.js';
 
-export { ModelRegistryApi, type RegisterModelOptions } from './registry/registry.js';
+export { ModelRegistryApi, validateRegisteredModelName, type RegisterModelOptions } from './registry/registry.js';
+
+export { LoggedModelsApi } from './logged-models/logged-models.js';
+export type { CreateLoggedModelOptions, LoggedModel, LoggedModelStatus, SearchLoggedModelsOptions } from './logged-models/types.js';
 export type { ModelVersion, ModelVersionStatus, RegisteredModel, SearchRegistryOptions } from './registry/types.js';
 
 export {
@@ -44,7 +49,7 @@ export {
   type MlflowClientOptions,
   type ResolvedConfig,
 } from './rest/config.js';
-export { ARTIFACTS_PROXY_PATH, ENDPOINTS } from './rest/endpoints.js';
+export { ARTIFACTS_PROXY_PATH, ENDPOINTS, withPathParams } from './rest/endpoints.js';
 export {
   HTTP_STATUS_TO_ERROR_CODE,
   MlflowAuthError,

@@ -34,10 +34,11 @@ describeWithServer('runs (real server)', () => {
     await mlflow.runs.logParam(id, 'lr', '0.1'); // same value again: accepted
     const conflict = await mlflow.runs.logParam(id, 'lr', '0.2').catch((e: unknown) => e);
     expect(hasErrorCode(conflict, 'INVALID_PARAMETER_VALUE')).toBe(true);
+    const schema = JSON.stringify({ mlflow_tensorspec: { features: '[{"type": "tensor", "tensor-spec": {"dtype": "float32", "shape": [-1, 28, 28, 1]}}]' } });
     await mlflow.runs.logInputs(id, {
       datasets: [
         {
-          dataset: { name: 'fashion-mnist', digest: 'abc123', sourceType: 'local', source: '{"uri": "/data/fmnist"}', profile: '{"num_rows": 60000}' },
+          dataset: { name: 'fashion-mnist', digest: 'abc123', sourceType: 'local', source: '{"uri": "/data/fmnist"}', schema, profile: '{"num_rows": 60000}' },
           tags: { 'mlflow.data.context': 'train' },
         },
       ],
@@ -48,7 +49,7 @@ describeWithServer('runs (real server)', () => {
     expect(got.data.params).toEqual({ lr: '0.1' });
     expect(got.inputs.datasetInputs).toEqual([
       {
-        dataset: { name: 'fashion-mnist', digest: 'abc123', sourceType: 'local', source: '{"uri": "/data/fmnist"}', profile: '{"num_rows": 60000}' },
+        dataset: { name: 'fashion-mnist', digest: 'abc123', sourceType: 'local', source: '{"uri": "/data/fmnist"}', schema, profile: '{"num_rows": 60000}' },
         tags: { 'mlflow.data.context': 'train' },
       },
     ]);

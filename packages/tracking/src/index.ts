@@ -4,7 +4,9 @@
  * sync (through @wus/mlflow-js), the learning-curve plot and the callback that logs a training run.
  */
 export type {
+  DatasetInput,
   MetricPoint,
+  ModelSpec,
   ParamValue,
   RunHandle,
   RunStatus,
@@ -30,11 +32,13 @@ export {
   type ListRunsFilter,
   type MetricHistoryPoint,
   type ProcessState,
+  type ReplicaRecord,
   type RunDetails,
   type RunInfo,
   type RunMeta,
   type RunReader,
   type StoreIssue,
+  type StoredModel,
 } from './store-types.js';
 export { readMetricsFile, groupMetrics, type ReadMetricsResult, type StoredMetricPoint } from './metrics-file.js';
 export { isProcessAlive } from './process-state.js';
@@ -46,6 +50,7 @@ export {
   validateKey,
   type EncodedMetricValue,
 } from './validation.js';
+export { epochStep } from './epochs.js';
 export {
   EPOCH_METRIC_KEYS,
   FINAL_METRIC_KEYS,
@@ -55,8 +60,23 @@ export {
   metricPointId,
   type TrackingCallbackOptions,
 } from './tracking-callback.js';
+export { DIGEST_SAMPLES, datasetInputs } from './dataset-inputs.js';
+export { SYSTEM_METRIC_KEYS, SYSTEM_METRIC_PREFIX, SystemMetricsCallback, type SystemMetricsOptions } from './system-metrics.js';
+export { COMPARISON_PLOT_ARTIFACT, comparisonPlotSpec, renderComparisonPlot, type ComparisonPlotTrial } from './comparison-plot.js';
+export { renderVegaLiteSvg, svgToPng } from './render.js';
 export { LEARNING_CURVE_ARTIFACT, learningCurveSpec, renderLearningCurveSvg, type LearningCurveEpoch } from './learning-curve.js';
 export { MlflowTracker, type MlflowTrackerEvent, type MlflowTrackerOptions } from './mlflow/mlflow-tracker.js';
 export { syncToMlflow, type SyncOptions, type SyncReport, type SyncRunResult } from './mlflow/sync.js';
-export { LOCAL_RUN_ID_TAG, ReplicationContext, reconcileRun, type ReconcileReport } from './mlflow/replicate.js';
+export {
+  DATASET_CONTEXT_TAG,
+  LOCAL_RUN_ID_TAG,
+  ReplicationContext,
+  mlflowExperimentUrl,
+  mlflowRunUrl,
+  reconcileRun,
+  type ReconcileReport,
+} from './mlflow/replicate.js';
 export { mlflowClientFromEnv, trackerFromEnv } from './mlflow/from-env.js';
+
+/** MLflow's reserved tag names and its registered-model name rule, for callers that set them. */
+export { MLFLOW_TAGS, validateRegisteredModelName } from '@wus/mlflow-js';

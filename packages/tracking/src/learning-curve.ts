@@ -1,4 +1,6 @@
 import type { EpochRecord } from '@wus/core';
+import { epochStep } from './epochs.js';
+import { renderVegaLiteSvg } from './render.js';
 
 /** What the plot needs of an epoch (a core EpochRecord has it all). */
 export type LearningCurveEpoch = Pick<EpochRecord, 'epoch' | 'metrics' | 'steps' | 'skippedSteps'>;
@@ -23,13 +25,13 @@ export function learningCurveSpec(epochs: readonly LearningCurveEpoch[], title =
   const n = epochs.length;
   const skips = epochs
     .filter((e) => e.skippedSteps > 0)
-    .map((e) => ({ start: e.epoch - 0.5, end: e.epoch + 0.5, skipped: e.steps > 0 ? e.skippedSteps / e.steps : 0 }));
-  const xScale = { domain: [-0.5, Math.max(n - 0.5, 0.5)], nice: false };
+    .map((e) => ({ start: epochStep(e) - 0.5, end: epochStep(e) + 0.5, skipped: e.steps > 0 ? e.skippedSteps / e.steps : 0 }));
+  const xScale = { domain: [0.5, Math.max(n + 0.5, 1.5)], nice: false };
   const panel = (p: (typeof PANELS)[number]) => {
     const values = epochs.flatMap((e) =>
       p.series.flatMap(([key, series]) => {
         const v = e.metrics[key];
-        return v !== undefined && Number.isFinite(v) ? [{ epoch: e.epoch, value: v, series }] : [];
+        return v !== undefined && Number.isFinite(v) ? [{ epoch: epochStep(e), value: v, series }] : [];
       }),
     );
     return {
@@ -73,17 +75,7 @@ export function learningCurveSpec(epochs: readonly LearningCurveEpoch[], title =
   };
 }
 
-/**
- * Renders the learning curve as a standalone SVG document: Vega-Lite → Vega spec → Vega's
- * headless View (`renderer: 'none'`, no canvas needed). Vega is loaded on first use only.
- */
+/** Renders the learning curve as a standalone SVG document (see render.ts). */
 export async function renderLearningCurveSvg(epochs: readonly LearningCurveEpoch[], title?: string): Promise<string> {
-  const [vega, vegaLite] = await Promise.all([import('vega'), import('vega-lite')]);
-  const compiled = vegaLite.compile(learningCurveSpec(epochs, title) as unknown as Parameters<typeof vegaLite.compile>[0]).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  try {
-    return await view.toSVG();
-  } finally {
-    view.finalize();
-  }
+  return renderVegaLiteSvg(learningCurveSpec(epochs, title));
 }

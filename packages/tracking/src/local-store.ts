@@ -13,14 +13,18 @@ import {
   type ExperimentInfo,
   type ListRunsFilter,
   type ProcessState,
+  type ReplicaRecord,
   type RunDetails,
+  type StoredModel,
   type RunInfo,
   type RunMeta,
   type RunReader,
   type StoreIssue,
 } from './store-types.js';
 import type {
+  DatasetInput,
   MetricPoint,
+  ModelSpec,
   ParamValue,
   RunHandle,
   RunStatus,
@@ -30,7 +34,9 @@ import type {
   Tracker,
 } from './tracker.js';
 import {
+  normalizeDatasetInputs,
   normalizeMetrics,
+  normalizeModel,
   normalizeParams,
   normalizeTags,
   validateArtifactName,
@@ -45,6 +51,9 @@ export const RUN_FILES = {
   tags: 'tags.json',
   metrics: 'metrics.jsonl',
   artifacts: 'artifacts',
+  inputs: 'inputs.json',
+  models: 'models.json',
+  replicas: 'mlflow.json',
 } as const;
 
 const TERMINAL: readonly TerminalRunStatus[] = ['FINISHED', 'FAILED', 'KILLED'];
@@ -212,7 +221,10 @@ export class LocalRunStore implements Tracker, RunReader {
     }
     const artifacts: ArtifactInfo[] = [];
     await walk(dir, '', artifacts, issues);
-    return { info: info.info, params, tags, metrics, latestMetrics, artifacts, issues };
+    const inputs = (await readJsonField(join(dir, RUN_FILES.inputs), 'datasets', issues)) as DatasetInput[];
+    const models = (await readJsonField(join(dir, RUN_FILES.models), 'models', issues)) as StoredModel[];
+    const replicas = (await readJsonField(join(dir, RUN_FILES.replicas), undefined, issues)) as Record<string, ReplicaRecord>;
+    return { info: info.info, params, tags, metrics, latestMetrics, artifacts, inputs, models, replicas, issues };
   }
 
   async readArtifact(runId: string, name: string): Promise<Buffer> {
@@ -230,6 +242,21 @@ export class LocalRunStore implements Tracker, RunReader {
       }
       throw ioError('read', join(dir, RUN_FILES.artifacts, artifact), e, id);
     }
+  }
+
+  /**
+   * Remembers where a run lives on an MLflow server (`mlflow.json`, merged per tracking URI).
+   * Written by replicators, never by the run's writer, so it may change after the run ended.
+   */
+  async recordReplica(runId: string, trackingUri: string, record: ReplicaRecord): Promise<void> {
+    const { dir, runId: id } = await this.locate(runId, { exact: true });
+    const file = join(dir, RUN_FILES.replicas);
+    const r = await readJson(file);
+    const all = r.ok && typeof r.value === 'object' && r.value !== null && !Array.isArray(r.value) ? (r.value as Record<string, ReplicaRecord>) : {};
+    const old = all[trackingUri];
+    const next: ReplicaRecord = { ...record, models: { ...(old?.runId === record.runId ? old.models : {}), ...record.models } };
+    if (JSON.stringify(old) === JSON.stringify(next)) return;
+    await writeJsonAtomic(file, { ...all, [trackingUri]: next }, id);
   }
 
   /** Status as a person should read it, e.g. `RUNNING (process gone)`. */
@@ -374,6 +401,33 @@ class LocalRunHandle implements RunHandle {
     );
   }
 
+  async logInputs(datasets: readonly DatasetInput[]): Promise<void> {
+    this.assertOpen();
+    const incoming = normalizeDatasetInputs(datasets, this.id);
+    return this.enqueue(async () => {
+      // Read back, not kept in memory: a handle of a resumed run sees what was logged before.
+      const file = join(this.dir, RUN_FILES.inputs);
+      const current = (await readJsonField(file, 'datasets', [])) as DatasetInput[];
+      const key = (d: DatasetInput) => `${d.name}\u0000${d.digest}\u0000${d.context}`;
+      const known = new Set(current.map(key));
+      const fresh = incoming.filter((d) => !known.has(key(d)));
+      if (fresh.length === 0) return;
+      await writeJsonAtomic(file, { datasets: [...current, ...fresh] }, this.id);
+    });
+  }
+
+  async logModel(model: ModelSpec): Promise<void> {
+    this.assertOpen();
+    const { record, files } = normalizeModel(model, this.id);
+    return this.enqueue(async () => {
+      for (const [name, data] of files) await writeFileAtomic(join(this.dir, RUN_FILES.artifacts, ...name.split('/')), data, this.id);
+      // The record last: a model is listed once all its files are there. Same name: replaced.
+      const file = join(this.dir, RUN_FILES.models);
+      const current = (await readJsonField(file, 'models', [])) as StoredModel[];
+      await writeJsonAtomic(file, { models: [...current.filter((m) => m.name !== record.name), record] }, this.id);
+    });
+  }
+
   async flush(): Promise<void> {
     this.assertOpen();
     return this.enqueue(() => this.metrics.sync());
@@ -455,6 +509,26 @@ async function readStringRecord(file: string, issues: StoreIssue[]): Promise<Rec
     else issues.push({ kind: 'corrupt-file', file, message: `${file}: value of "${k}" is not a string; ignored` });
   }
   return out;
+}
+
+/**
+ * The array `field` of a JSON object file (or the object itself when `field` is undefined);
+ * a missing file reads as empty, a corrupt one as empty with an issue.
+ */
+async function readJsonField(file: string, field: string | undefined, issues: StoreIssue[]): Promise<unknown> {
+  const empty = field === undefined ? {} : [];
+  const r = await readJson(file);
+  if (!r.ok) {
+    if (!r.missing) issues.push({ kind: 'corrupt-file', file, message: `${file} is unreadable: ${r.error}; read as empty` });
+    return empty;
+  }
+  const value = field === undefined ? r.value : (r.value as Record<string, unknown> | null)?.[field];
+  const ok = field === undefined ? typeof value === 'object' && value !== null && !Array.isArray(value) : Array.isArray(value);
+  if (!ok) {
+    issues.push({ kind: 'corrupt-file', file, message: `${file} is not what wus writes there; read as empty` });
+    return empty;
+  }
+  return value;
 }
 
 /** Collects artifacts (under `artifacts/`) and leftover temp files (anywhere in the run folder). */

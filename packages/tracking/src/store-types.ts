@@ -1,4 +1,4 @@
-import type { RunStatus } from './tracker.js';
+import type { DatasetInput, RunStatus } from './tracker.js';
 
 /** Version of the on-disk layout written to every `meta.json`. */
 export const STORE_FORMAT_VERSION = 1;
@@ -56,6 +56,31 @@ export interface MetricHistoryPoint {
   readonly timestamp: number;
 }
 
+/** A model logged with `RunHandle.logModel` (`models.json`); its files are artifacts under `artifactPath`. */
+export interface StoredModel {
+  readonly name: string;
+  readonly artifactPath: string;
+  /** Paths relative to `artifactPath`, sorted. */
+  readonly files: readonly string[];
+  readonly modelType?: string;
+  readonly step?: number;
+  readonly params: Readonly<Record<string, string>>;
+  readonly tags: Readonly<Record<string, string>>;
+  readonly registeredModelName?: string;
+}
+
+/**
+ * Where a run was replicated (`mlflow.json`, one entry per tracking URI), written by the MLflow
+ * tracker and `wus sync` when they learn the remote ids: so `wus runs show` can link to MLflow
+ * offline. The server stays the truth: replication finds runs by their `wus.localRunId` tag.
+ */
+export interface ReplicaRecord {
+  readonly experimentId: string;
+  readonly runId: string;
+  /** Logged model name → MLflow model id. */
+  readonly models?: Readonly<Record<string, string>>;
+}
+
 export interface RunDetails {
   readonly info: RunInfo;
   readonly params: Readonly<Record<string, string>>;
@@ -65,6 +90,12 @@ export interface RunDetails {
   /** The value at the highest step of each key (MLflow's "latest" value). */
   readonly latestMetrics: Readonly<Record<string, number>>;
   readonly artifacts: readonly ArtifactInfo[];
+  /** Data sets the run used (`inputs.json`). */
+  readonly inputs: readonly DatasetInput[];
+  /** Models it logged (`models.json`). */
+  readonly models: readonly StoredModel[];
+  /** MLflow copies by tracking URI (`mlflow.json`). */
+  readonly replicas: Readonly<Record<string, ReplicaRecord>>;
   readonly issues: readonly StoreIssue[];
 }
 

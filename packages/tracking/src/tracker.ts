@@ -1,6 +1,8 @@
+import type { Dataset } from '@wus/mlflow-js';
+
 /**
- * The tracking seam. The local run store implements it; an MLflow tracker will implement it
- * too, so the app never knows which one it writes to.
+ * The tracking seam. The local run store and the MLflow tracker implement it, so the app never
+ * knows which one it writes to.
  */
 
 /** Terminal statuses, as in MLflow's RunStatus. */
@@ -16,7 +18,7 @@ export interface MetricPoint {
   readonly key: string;
   /** Any number: NaN and ±Infinity are accepted and kept. */
   readonly value: number;
-  /** Integer step (the epoch index for per-epoch metrics). */
+  /** Integer step (for per-epoch metrics the epoch's number, from 1: see epochStep). */
   readonly step: number;
   /** Milliseconds since the Unix epoch; defaults to now. */
   readonly timestamp?: number;
@@ -33,6 +35,34 @@ export interface StartRunOptions {
   readonly params?: Readonly<Record<string, ParamValue>>;
 }
 
+/**
+ * A data set a run used: MLflow's Dataset message (name, digest, source type, source, schema,
+ * profile) plus the split it served as (MLflow's `mlflow.data.context` input tag: `train`,
+ * `validation`, `test`). Identity: (name, digest, context).
+ */
+export type DatasetInput = Dataset & { readonly context: string };
+
+/**
+ * A trained model: files kept in the run's artifacts under `artifactPath`, and logged to MLflow
+ * as an MLflow 3 logged model (its own id, files and page, linked to the run as an output).
+ */
+export interface ModelSpec {
+  /** The logged model's name, e.g. `lenet5`. */
+  readonly name: string;
+  /** Folder of the run's artifacts holding the files, e.g. `weights`. */
+  readonly artifactPath: string;
+  /** Relative path (below `artifactPath`) → content. */
+  readonly files: Readonly<Record<string, Uint8Array | string>>;
+  /** Free text shown by MLflow, e.g. `tfjs`. */
+  readonly modelType?: string;
+  /** The step (epoch) it was saved at. */
+  readonly step?: number;
+  readonly params?: Readonly<Record<string, ParamValue>>;
+  readonly tags?: Readonly<Record<string, TagValue>>;
+  /** Also register it as a new version of this registered model once it is on a server. */
+  readonly registeredModelName?: string;
+}
+
 /** A live run. Every method but `end` rejects once the run has ended. */
 export interface RunHandle {
   /** Stable id of the run (a UUID for the local store). */
@@ -45,6 +75,10 @@ export interface RunHandle {
   logMetrics(points: readonly MetricPoint[]): Promise<void>;
   /** Stores bytes (or UTF-8 text) under a relative name such as `plots/curve.svg`. */
   logArtifact(name: string, data: Uint8Array | string): Promise<void>;
+  /** Records data sets the run used; logging one again (same name, digest, context) is a no-op. */
+  logInputs(datasets: readonly DatasetInput[]): Promise<void>;
+  /** Stores a trained model (its files as artifacts) and logs it as a model of this run. */
+  logModel(model: ModelSpec): Promise<void>;
   /** Makes what was logged so far durable (or delivered). */
   flush(): Promise<void>;
   /**
@@ -58,6 +92,12 @@ export interface Tracker {
   startRun(options: StartRunOptions): Promise<RunHandle>;
   /** Reopens a run that stopped without finishing (`--resume`): RUNNING again, logging where it left off. */
   resumeRun(runId: string): Promise<RunHandle>;
+  /**
+   * Checks, before any work, that runs of `experiment` can be logged (trackers with a server:
+   * its URI, credentials, that it is one, that the experiment is not deleted). Rejects with the
+   * error `startRun` would give.
+   */
+  prepare?(experiment: string): Promise<void>;
   /** Where a person opens the run (trackers with a UI, once the run reached it). */
   runLinks?(localRunId: string, experiment: string): Promise<{ run: string; experiment: string } | undefined>;
 }

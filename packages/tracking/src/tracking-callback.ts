@@ -1,4 +1,5 @@
 import type { Callback, EpochRecord, TrainingContext, TrainResult } from '@wus/core';
+import { epochStep } from './epochs.js';
 import { LEARNING_CURVE_ARTIFACT, renderLearningCurveSvg } from './learning-curve.js';
 import type { MetricPoint, RunHandle } from './tracker.js';
 
@@ -24,7 +25,7 @@ export const metricPointId = (key: string, step: number): string => `${step}\u00
 
 /**
  * Per-epoch metric keys written besides the trainer's own (`loss`, `accuracy`, `val_loss`,
- * `val_accuracy`, …). Step = epoch index (0-based).
+ * `val_accuracy`, …). Step = epoch number (from 1, see `epochStep`).
  */
 export const EPOCH_METRIC_KEYS = {
   epochTime: 'epoch_time_s',
@@ -47,8 +48,8 @@ export const POLICY_SIGNAL_PREFIX = 'policy.';
 export const LAYER_CHANGE_PREFIX = 'layer_change.';
 
 /**
- * Final (whole-fit) metric keys, logged once at step = number of epochs run. Test metrics are
- * added as `test_<key>` at the same step.
+ * Final (whole-fit) metric keys, logged once at step = number of epochs run (the last epoch's
+ * step). Test metrics are added as `test_<key>` at the same step.
  */
 export const FINAL_METRIC_KEYS = {
   wallTime: 'wall_time_s',
@@ -62,7 +63,7 @@ export const FINAL_METRIC_KEYS = {
 
 /** The points logged for one epoch (exported so other trackers and tests share the mapping). */
 export function epochMetricPoints(epoch: EpochRecord): MetricPoint[] {
-  const step = epoch.epoch;
+  const step = epochStep(epoch);
   const points: MetricPoint[] = Object.entries(epoch.metrics).map(([key, value]) => ({ key, value, step }));
   points.push(
     { key: EPOCH_METRIC_KEYS.epochTime, value: epoch.epochTimeMs / 1000, step },

@@ -1,5 +1,6 @@
 import { InvalidTrackingInputError } from './errors.js';
-import type { MetricPoint, ParamValue, TagValue } from './tracker.js';
+import type { StoredModel } from './store-types.js';
+import type { DatasetInput, MetricPoint, ModelSpec, ParamValue, TagValue } from './tracker.js';
 
 /** MLflow's limits (https://mlflow.org/docs/latest/rest-api.html), kept so `wus sync` never fails. */
 export const LIMITS = {
@@ -9,6 +10,11 @@ export const LIMITS = {
   runNameLength: 250,
   experimentNameLength: 200,
   artifactNameLength: 250,
+  /** MLflow's Dataset: name and source ≤ 500 characters, digest ≤ 36, schema and profile ≤ 1 MiB (we keep them far smaller). */
+  datasetNameLength: 500,
+  datasetDigestLength: 36,
+  datasetJsonLength: 65_536,
+  modelNameLength: 250,
 } as const;
 
 const KEY_CHARS = /^[A-Za-z0-9_\-. /]+$/;
@@ -181,6 +187,70 @@ export function validateArtifactName(name: unknown, runId?: string): string {
     if (!SAFE_SEGMENT.test(seg)) return bad('use letters, digits, underscores, dashes, periods, spaces and "/".');
   }
   return name;
+}
+
+function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Checks data-set inputs (MLflow's Dataset limits; source, schema, profile must be JSON); drops undefined fields. */
+export function normalizeDatasetInputs(datasets: readonly DatasetInput[], runId?: string): DatasetInput[] {
+  if (!Array.isArray(datasets)) throw new InvalidTrackingInputError('Invalid data-set inputs: expected an array.', runId);
+  return datasets.map((d) => {
+    const bad = (why: string): never => {
+      throw new InvalidTrackingInputError(`Invalid data-set input ${describe(d?.name)}: ${why}`, runId);
+    };
+    const text = (v: unknown, max: number) => typeof v === 'string' && v.length > 0 && v.length <= max;
+    if (!text(d?.name, LIMITS.datasetNameLength)) bad(`name must be 1–${LIMITS.datasetNameLength} characters.`);
+    if (!text(d.digest, LIMITS.datasetDigestLength)) bad(`digest must be 1–${LIMITS.datasetDigestLength} characters.`);
+    if (!text(d.sourceType, 100) || !text(d.context, 100)) bad('sourceType and context are required.');
+    for (const field of ['source', 'schema', 'profile'] as const) {
+      const v = d[field];
+      if (v === undefined && field !== 'source') continue;
+      if (!text(v, LIMITS.datasetJsonLength) || !isJson(v as string)) bad(`${field} must be JSON of at most ${LIMITS.datasetJsonLength} characters.`);
+    }
+    return {
+      name: d.name,
+      digest: d.digest,
+      sourceType: d.sourceType,
+      source: d.source,
+      ...(d.schema === undefined ? {} : { schema: d.schema }),
+      ...(d.profile === undefined ? {} : { profile: d.profile }),
+      context: d.context,
+    };
+  });
+}
+
+/** Checks a model before anything is written: its record for `models.json` and its files as artifact names. */
+export function normalizeModel(model: ModelSpec, runId?: string): { record: StoredModel; files: [string, Uint8Array | string][] } {
+  const bad = (why: string): never => {
+    throw new InvalidTrackingInputError(`Invalid model ${describe(model?.name)}: ${why}`, runId);
+  };
+  if (typeof model?.name !== 'string' || model.name.trim() === '' || model.name.length > LIMITS.modelNameLength) bad(`a name of 1–${LIMITS.modelNameLength} characters is required.`);
+  const artifactPath = validateArtifactName(model.artifactPath, runId);
+  const entries = Object.entries(model.files ?? {}).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  if (entries.length === 0) bad('it has no files.');
+  const files = entries.map(([rel, data]): [string, Uint8Array | string] => {
+    if (typeof data !== 'string' && !(data instanceof Uint8Array)) bad(`file "${rel}" is not a string or bytes.`);
+    return [validateArtifactName(`${artifactPath}/${rel}`, runId), data];
+  });
+  if (model.step !== undefined && !Number.isInteger(model.step)) bad('step must be an integer.');
+  const record: StoredModel = {
+    name: model.name,
+    artifactPath,
+    files: entries.map(([rel]) => rel),
+    ...(model.modelType === undefined ? {} : { modelType: model.modelType }),
+    ...(model.step === undefined ? {} : { step: model.step }),
+    params: normalizeParams(model.params ?? {}, runId),
+    tags: normalizeTags(model.tags ?? {}, runId),
+    ...(model.registeredModelName === undefined ? {} : { registeredModelName: model.registeredModelName }),
+  };
+  return { record, files };
 }
 
 /** How a metric value is written to `metrics.jsonl`: JSON has no NaN or Infinity. */

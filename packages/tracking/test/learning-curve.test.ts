@@ -12,11 +12,14 @@ describe('learning curve', () => {
   it('shades exactly the epochs with skipped updates, by skipped fraction', () => {
     const spec = learningCurveSpec(epochs) as { vconcat: { layer: { data: { values: unknown[] } }[] }[] };
     const skips = spec.vconcat[0]?.layer[0]?.data.values;
+    // epochs counted from 1: indices 2, 5, 6 are epochs 3, 6, 7
     expect(skips).toEqual([
-      { start: 1.5, end: 2.5, skipped: 1 },
-      { start: 4.5, end: 5.5, skipped: 1 },
-      { start: 5.5, end: 6.5, skipped: 0.4 },
+      { start: 2.5, end: 3.5, skipped: 1 },
+      { start: 5.5, end: 6.5, skipped: 1 },
+      { start: 6.5, end: 7.5, skipped: 0.4 },
     ]);
+    const accuracy = spec.vconcat[0]?.layer[1]?.data.values as { epoch: number }[];
+    expect(accuracy.map((p) => p.epoch)).toEqual([1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8]);
     // accuracy: 8 train + 8 validation points; loss: the NaN validation point is left out
     expect(spec.vconcat[0]?.layer[1]?.data.values).toHaveLength(16);
     expect(spec.vconcat[1]?.layer[1]?.data.values).toHaveLength(15);

@@ -256,6 +256,11 @@ describe('validation never corrupts the store', () => {
       ['artifact hidden', () => run.logArtifact('x/.hidden', 'x'), /period/],
       ['artifact content', () => run.logArtifact('x.txt', 42 as unknown as string), /string or bytes/],
       ['end status', () => run.end('DONE' as 'FINISHED'), /end status/],
+      ['dataset digest', () => run.logInputs([{ name: 'd', digest: 'x'.repeat(37), sourceType: 'local', source: '{}', context: 'train' }]), /digest must be 1–36/],
+      ['dataset source', () => run.logInputs([{ name: 'd', digest: 'ab', sourceType: 'local', source: 'not json', context: 'train' }]), /source must be JSON/],
+      ['model without files', () => run.logModel({ name: 'm', artifactPath: 'weights', files: {} }), /has no files/],
+      ['model file path', () => run.logModel({ name: 'm', artifactPath: 'weights', files: { 'ok.bin': 'x', '../up.bin': 'x' } }), /artifact name/],
+      ['model path', () => run.logModel({ name: 'm', artifactPath: '.hidden', files: { 'a.bin': 'x' } }), /period/],
     ];
     for (const [what, call, message] of bad) {
       const err = await rejection(call());

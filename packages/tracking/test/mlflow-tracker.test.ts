@@ -52,12 +52,22 @@ describeWithServer('MlflowTracker (real server)', () => {
       for (const e of epochs) await cb.onEpochEnd(ctx, e);
       await cb.onTrainEnd(ctx, { epochs, test: { accuracy: 0.9 }, totalSteps: 60, skippedSteps: policy === 'wus' ? 20 : 0, wallTimeMs: 1000, trainTimeMs: 600, compute: { forward: 3e9, dX: 2e9, dW: 1e9 }, stoppedEarly: false });
       await trial.logArtifact('config.json', JSON.stringify({ policy }));
+      await trial.logInputs([{ name: 'fmnist', digest: 'd1g3st', sourceType: 'local', source: '{"uri": "/data"}', context: 'train' }]);
+      await trial.logModel({ name: 'mlp', artifactPath: 'weights', files: { 'weights.bin': new Uint8Array(64).fill(7) }, step: 6 });
       await trial.end('FINISHED');
       expect(t.remoteRunId(trial.id)).toBeDefined();
     }
     await study.logMetrics([{ key: 'wus.time_saved_pct', value: 12.5, step: 0 }]);
     await study.end('FINISHED');
-    expect(events).toEqual([]);
+    // Each run was announced with its page as soon as it existed on the server; nothing else went wrong.
+    const experimentId = (await testClient().experiments.getByName(experiment))!.experimentId;
+    expect(events.map((e) => [e.kind, e.runId, e.url])).toEqual(
+      [study.id, ...(await store.listRuns({ parentRunId: study.id })).map((r) => r.runId)].map((id) => [
+        'created',
+        id,
+        `${t.trackingUri}/#/experiments/${experimentId}/runs/${t.remoteRunId(id)}`,
+      ]),
+    );
     expect(t.pendingRuns()).toEqual([]);
 
     const client = testClient();
@@ -72,8 +82,12 @@ describeWithServer('MlflowTracker (real server)', () => {
       expect(remote?.info).toMatchObject({ status: 'FINISHED', startTime: details.info.startTime, endTime: details.info.endTime });
       expect(await remoteSeries(client, remote?.info.runId ?? '')).toEqual(localSeries(details.metrics));
       const files = (await client.artifacts.listAll(remote?.info.runId ?? '')).map((f) => [f.path, f.fileSize]);
-      expect(files).toEqual(details.artifacts.map((a) => [a.name, a.size]));
+      expect(files).toEqual(details.artifacts.filter((a) => !a.name.startsWith('weights/')).map((a) => [a.name, a.size]));
       expect(files.map(([p]) => p)).toContain('plots/learning-curve.svg');
+      expect(remote?.inputs.datasetInputs.map((d) => d.dataset.digest)).toEqual(['d1g3st']);
+      const [model] = await client.loggedModels.searchAll({ experimentIds: [remote!.info.experimentId], filter: `source_run_id = '${remote!.info.runId}'` });
+      expect(model).toMatchObject({ name: 'mlp', status: 'READY' });
+      expect(remote?.outputs.modelOutputs).toEqual([{ modelId: model!.modelId, step: 6 }]);
     }
     // The live copy is what sync would produce: a sync afterwards sends nothing.
     const again = await syncToMlflow(store, client, { experiment });

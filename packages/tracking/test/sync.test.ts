@@ -7,6 +7,11 @@ import { snapshot, tempRoot } from './helpers.js';
 import { countPoints, localSeries, remoteRunOf, remoteSeries } from './support/mlflow.js';
 import { describeWithServer, testClient, uniqueName } from '@wus/mlflow-js/testing';
 
+/** A store snapshot without the replica records that replication writes. */
+function withoutReplicaRecords<T>(snap: Record<string, T>): Record<string, T> {
+  return Object.fromEntries(Object.entries(snap).filter(([path]) => !path.endsWith('mlflow.json')));
+}
+
 /** A local study with two trials, as `wus compare` leaves it. */
 async function localStudy(store: LocalRunStore, experiment: string, epochs = 12) {
   const study = await store.startRun({ name: 'compare', experiment, tags: { 'wus.role': 'study' }, params: { epochs } });
@@ -63,7 +68,81 @@ describeWithServer('wus sync (real server)', () => {
     let totalAfter = 0;
     for (const id of trials) totalAfter += countPoints(await remoteSeries(client, (await remoteRunOf(client, experiment, id))?.info.runId ?? ''));
     expect(totalAfter).toBe(72); // no doubles
-    expect(await snapshot(root)).toEqual(before); // sync only reads the store
+    // Sync writes nothing but each run's replica record (mlflow.json: where it is in MLflow).
+    expect(withoutReplicaRecords(await snapshot(root))).toEqual(before);
+    const record = (await store.getRun(study)).replicas[client.trackingUri];
+    expect(record).toEqual({ experimentId: remoteStudy?.info.experimentId, runId: remoteStudy?.info.runId, models: {} });
+  });
+
+  it('replays data-set inputs and logged models (files, READY, run output, registered version) once; completes an interrupted model upload', async () => {
+    const root = join(await tempRoot(), 'runs');
+    const store = new LocalRunStore(root);
+    const experiment = uniqueName('models');
+    const registered = uniqueName('mlp');
+    const client = testClient();
+    const datasets = (['train', 'test'] as const).map((context) => ({
+      name: 'fashion-mnist',
+      digest: context === 'train' ? 'aaaa1111' : 'bbbb2222',
+      sourceType: 'local',
+      source: '{"uri": "/usr/share/datasets/fashion-mnist"}',
+      profile: JSON.stringify({ num_rows: context === 'train' ? 54000 : 10000, split: context }),
+      context,
+    }));
+    const weights = new Uint8Array(4096).map((_, i) => i % 256);
+    const trial = async (name: string) => {
+      const run = await store.startRun({ name, experiment, params: { lr: 0.05 } });
+      await run.logInputs(datasets);
+      await run.logInputs(datasets.slice(0, 1)); // again: a no-op
+      await run.logArtifact('config.json', '{"lr": 0.05}');
+      await run.logModel({ name: 'mlp', artifactPath: 'weights', files: { 'manifest.json': '{"format":"wus-weights/2"}', 'weights.bin': weights }, modelType: 'tfjs', step: 3, params: { lr: 0.05 }, registeredModelName: registered });
+      await run.end('FINISHED');
+      return run.id;
+    };
+    const id = await trial('with-model');
+    const local = await store.getRun(id);
+    expect(local.inputs).toEqual(datasets);
+    expect(local.models).toEqual([{ name: 'mlp', artifactPath: 'weights', files: ['manifest.json', 'weights.bin'], modelType: 'tfjs', step: 3, params: { lr: '0.05' }, tags: {}, registeredModelName: registered }]);
+
+    const first = await syncToMlflow(store, client, { experiment });
+    expect(first.results[0]?.ok && first.results[0].report).toMatchObject({ created: true, datasetsSent: 2, modelsSent: 1, artifactsUploaded: 1 });
+    const remote = (await remoteRunOf(client, experiment, id))!;
+    const remoteId = remote.info.runId;
+    expect(remote.inputs.datasetInputs.map((d) => [d.dataset.name, d.dataset.digest, d.tags['mlflow.data.context'], d.dataset.profile]).sort()).toEqual(
+      datasets.map((d) => [d.name, d.digest, d.context, d.profile]).sort(),
+    );
+    // The model's files are the model's, not the run's artifacts.
+    expect((await client.artifacts.listAll(remoteId)).map((f) => f.path)).toEqual(['config.json']);
+    const models = await client.loggedModels.searchAll({ experimentIds: [remote.info.experimentId], filter: `source_run_id = '${remoteId}'` });
+    expect(models.map((m) => [m.name, m.status, m.modelType, m.params['lr']])).toEqual([['mlp', 'READY', 'tfjs', '0.05']]);
+    const model = models[0]!;
+    expect((await client.artifacts.listAllOfModel(model)).map((f) => [f.path, f.fileSize])).toEqual([
+      ['manifest.json', 26],
+      ['weights.bin', 4096],
+    ]);
+    expect(remote.outputs.modelOutputs).toEqual([{ modelId: model.modelId, step: 3 }]);
+    const versions = await client.registry.searchModelVersionsAll({ filter: `name = '${registered}'` });
+    expect(versions.map((v) => [v.version, v.source, v.runId])).toEqual([['1', `models:/${model.modelId}`, remoteId]]);
+    expect((await store.getRun(id)).replicas[client.trackingUri]).toEqual({ experimentId: remote.info.experimentId, runId: remoteId, models: { mlp: model.modelId } });
+
+    const second = await syncToMlflow(store, client, { experiment });
+    expect(second.results[0]?.ok && second.results[0].report).toMatchObject({ created: false, datasetsSent: 0, modelsSent: 0, artifactsUploaded: 0 });
+    expect(await client.loggedModels.searchAll({ experimentIds: [remote.info.experimentId] })).toHaveLength(1);
+    expect(await client.registry.searchModelVersionsAll({ filter: `name = '${registered}'` })).toHaveLength(1);
+    expect((await client.runs.get(remoteId)).inputs.datasetInputs).toHaveLength(2);
+
+    // A model whose upload was cut short (PENDING, one file of two) is completed, not duplicated.
+    const cut = await trial('cut-short');
+    await syncToMlflow(store, client, { experiment }); // creates everything…
+    const cutRemote = (await remoteRunOf(client, experiment, cut))!.info;
+    const [done] = await client.loggedModels.searchAll({ experimentIds: [cutRemote.experimentId], filter: `source_run_id = '${cutRemote.runId}'` });
+    await client.loggedModels.delete(done!.modelId); // …then the server loses it: start over half-way
+    const pending = await client.loggedModels.create({ experimentId: cutRemote.experimentId, name: 'mlp', sourceRunId: cutRemote.runId });
+    await client.artifacts.uploadToModel(pending, 'manifest.json', '{"format":"wus-weights/2"}');
+    const third = await syncToMlflow(store, client, { experiment });
+    expect(third.results.find((r) => r.run.runId === cut)?.ok).toBe(true);
+    const after = await client.loggedModels.searchAll({ experimentIds: [cutRemote.experimentId], filter: `source_run_id = '${cutRemote.runId}'` });
+    expect(after.map((m) => [m.modelId, m.status])).toEqual([[pending.modelId, 'READY']]);
+    expect((await client.artifacts.listAllOfModel(pending)).map((f) => f.path)).toEqual(['manifest.json', 'weights.bin']);
   });
 
   it('syncs only what is new, and a run whose process died as KILLED', async () => {
@@ -121,7 +200,7 @@ describeWithServer('wus sync (real server)', () => {
     const result = report.results[0];
     expect(result?.ok && result.report.metricsSent).toBe(2);
     expect(result?.ok && result.report.localIssues.map((i) => i.split(':')[0])).toEqual(['corrupt-file', 'corrupt-line', 'torn-line']);
-    expect(await snapshot(root)).toEqual(before);
+    expect(withoutReplicaRecords(await snapshot(root))).toEqual(before);
   });
 
   it('clear errors: unknown local experiment, unreachable server, refused credentials', async () => {

@@ -53,7 +53,7 @@ describe('TrackingCallback', () => {
       .trim().split('\n').map((l) => JSON.parse(l) as { key: string; step: number });
     const ids = lines.map((l) => metricPointId(l.key, l.step));
     expect(new Set(ids).size).toBe(ids.length);
-    expect(d.metrics['epoch_time_s']!.map((p) => [p.step, p.value])).toEqual([[0, 2], [1, 0.111], [2, 2.002]]);
+    expect(d.metrics['epoch_time_s']!.map((p) => [p.step, p.value])).toEqual([[1, 2], [2, 0.111], [3, 2.002]]);
   });
 
   it('logs the exact per-epoch and final metric series and ends the run FINISHED', async () => {
@@ -87,74 +87,74 @@ describe('TrackingCallback', () => {
     expect(d.info.status).toBe('FINISHED');
     expect(d.issues).toEqual([]);
     expect(series(d)).toEqual({
-      // per epoch, step = epoch index
+      // per epoch, step = epoch number (from 1)
       loss: [
-        [0, 1],
-        [1, 0.5],
-        [2, 1 / 3],
+        [1, 1],
+        [2, 0.5],
+        [3, 1 / 3],
       ],
       accuracy: [
-        [0, 0.5],
-        [1, 0.5 + 1 / 10],
-        [2, 0.5 + 2 / 10],
+        [1, 0.5],
+        [2, 0.5 + 1 / 10],
+        [3, 0.5 + 2 / 10],
       ],
       val_loss: [
-        [0, 1.2],
-        [1, 1.2 / 2],
-        [2, 1.2 / 3],
+        [1, 1.2],
+        [2, 1.2 / 2],
+        [3, 1.2 / 3],
       ],
       val_accuracy: [
-        [0, 0.45],
-        [1, 0.45 + 1 / 10],
-        [2, 0.45 + 2 / 10],
+        [1, 0.45],
+        [2, 0.45 + 1 / 10],
+        [3, 0.45 + 2 / 10],
       ],
       epoch_time_s: [
-        [0, 2],
-        [1, 2.001],
-        [2, 2.002],
+        [1, 2],
+        [2, 2.001],
+        [3, 2.002],
       ],
       epoch_train_time_s: [
-        [0, 1.5],
-        [1, 1.501],
-        [2, 1.502],
+        [1, 1.5],
+        [2, 1.501],
+        [3, 1.502],
       ],
       epoch_skipped_fraction: [
-        [0, 0],
-        [1, 1],
-        [2, 0],
+        [1, 0],
+        [2, 1],
+        [3, 0],
       ],
       epoch_frozen_fraction: [
-        [0, 0.25],
         [1, 0.25],
         [2, 0.25],
+        [3, 0.25],
       ],
       lr: [
-        [0, 0.1],
-        [1, 0.05],
-        [2, 0.1 / 3],
+        [1, 0.1],
+        [2, 0.05],
+        [3, 0.1 / 3],
       ],
       // executed compute, in GFLOP, per kind (the fixture's 3e9 + 2e9 + 1e9 each epoch)
       epoch_gflops: [
-        [0, 6],
         [1, 6],
         [2, 6],
+        [3, 6],
       ],
       epoch_gflops_forward: [
-        [0, 3],
         [1, 3],
         [2, 3],
+        [3, 3],
       ],
       epoch_gflops_dx: [
-        [0, 2],
         [1, 2],
         [2, 2],
+        [3, 2],
       ],
       epoch_gflops_dw: [
-        [0, 1],
         [1, 1],
         [2, 1],
+        [3, 1],
       ],
-      // final, step = number of epochs run
+      // final, step = number of epochs run (the last epoch's step)
       test_loss: [[3, 0.33]],
       test_accuracy: [[3, 0.91]],
       wall_time_s: [[3, 7]],
@@ -210,8 +210,9 @@ describe('per-epoch points', () => {
   it("carry the policy's signals and the per-layer weight change", () => {
     const points = epochMetricPoints(epoch(4, { signals: { 'wus.delta': 0.001 }, layerChange: { conv2d_1: 0.25, 'basic_block_1/conv2d_1': 0.5 } }));
     const at = (key: string) => points.filter((p) => p.key === key).map((p) => [p.step, p.value]);
-    expect(at('policy.wus.delta')).toEqual([[4, 0.001]]);
-    expect(at('layer_change.conv2d_1')).toEqual([[4, 0.25]]);
-    expect(at('layer_change.basic_block_1/conv2d_1')).toEqual([[4, 0.5]]);
+    // the fifth epoch (index 4) is step 5
+    expect(at('policy.wus.delta')).toEqual([[5, 0.001]]);
+    expect(at('layer_change.conv2d_1')).toEqual([[5, 0.25]]);
+    expect(at('layer_change.basic_block_1/conv2d_1')).toEqual([[5, 0.5]]);
   });
 });

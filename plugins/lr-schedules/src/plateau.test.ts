@@ -64,7 +64,7 @@ describe('plateau (Keras ReduceLROnPlateau)', () => {
 
   it('fails clearly when the monitored metric is missing, and rejects bad options', async () => {
     await expect(factorsAfter({}, [0.5], 'loss')).rejects.toThrow(
-      /plateau: monitored metric "val_loss" is missing from the evaluation of epoch 0; available: loss/,
+      /plateau: monitored metric "val_loss" is missing from the evaluation of epoch 1; available: loss/,
     );
     expect(() => registry().createScheduler({ name: 'plateau', options: { factor: 1 } })).toThrow(ConfigError);
     expect(() => registry().createScheduler({ name: 'plateau', options: { patience: -1, mode: 'up' } })).toThrow(

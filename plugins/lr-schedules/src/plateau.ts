@@ -59,7 +59,7 @@ export class PlateauScheduler implements LrScheduler, Stateful {
     const value = ev.metrics[o.monitor];
     if (value === undefined) {
       throw new ConfigError(
-        `plateau: monitored metric "${o.monitor}" is missing from the evaluation of epoch ${ev.epoch}; ` +
+        `plateau: monitored metric "${o.monitor}" is missing from the evaluation of epoch ${ev.epoch + 1}; ` +
           `available: ${Object.keys(ev.metrics).join(', ') || '(none)'}`,
       );
     }

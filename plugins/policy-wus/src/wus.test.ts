@@ -177,7 +177,7 @@ describe('wus', () => {
     const policy = wus({ monitor: 'val_top5' });
     await expect(run(policy, [0.5, 0.5])).rejects.toThrow(ConfigError);
     await expect(run(policy, [0.5, 0.5])).rejects.toThrow(
-      /monitored metric "val_top5" is missing from the evaluation of epoch 0; available: loss, accuracy, val_loss, val_accuracy/,
+      /monitored metric "val_top5" is missing from the evaluation of epoch 1; available: loss, accuracy, val_loss, val_accuracy/,
     );
     const noValidation = simulatePolicy(wus(), {
       stepsPerEpoch: 1,

@@ -183,7 +183,7 @@ export class WusPolicy implements SkipPolicy, Stateful {
     if (value === undefined) {
       const known = Object.keys(ev.metrics);
       throw new ConfigError(
-        `wus: monitored metric "${this.options.monitor}" is missing from the evaluation of epoch ${ev.epoch}; ` +
+        `wus: monitored metric "${this.options.monitor}" is missing from the evaluation of epoch ${ev.epoch + 1}; ` +
           `available: ${known.length > 0 ? known.join(', ') : '(none)'}. ` +
           'Set the "monitor" option to one of them (val_* metrics need a validation split).',
       );

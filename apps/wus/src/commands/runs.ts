@@ -1,4 +1,4 @@
-import type { LocalRunStore } from '@wus/tracking';
+import { mlflowRunUrl, type LocalRunStore } from '@wus/tracking';
 import type { Command } from 'commander';
 import type { DependencyContainer } from 'tsyringe';
 import { TOKENS, type Output } from '../container.js';
@@ -49,6 +49,13 @@ export function registerRuns(program: Command, container: () => DependencyContai
           ...section('tags', run.tags),
           ...section('metrics (latest)', run.latestMetrics),
           `artifacts: ${run.artifacts.map((a) => a.name).join(', ') || '(none)'}`,
+          ...(run.inputs.length === 0 ? [] : [`datasets: ${run.inputs.map((d) => `${d.name} ${d.context} (digest ${d.digest})`).join(', ')}`]),
+          ...run.models.map((m) => `model ${m.name}: ${m.artifactPath}/ (${m.files.join(', ')})${m.registeredModelName === undefined ? '' : `, registered as "${m.registeredModelName}"`}`),
+          // Where the run is in MLflow, as the tracker or `wus sync` recorded it (no server is asked).
+          ...Object.entries(run.replicas).flatMap(([uri, r]) => [
+            `mlflow: run ${r.runId} ${mlflowRunUrl(uri, r.experimentId, r.runId)}`,
+            ...Object.entries(r.models ?? {}).map(([name, id]) => `mlflow: model ${name} ${id}`),
+          ]),
           ...run.issues.map((i) => `warning: ${i.kind}: ${i.message}`),
         ].join('\n'),
       );

@@ -13,6 +13,8 @@ function describe(r: SyncRunResult): string {
     x.paramsSent > 0 ? `${x.paramsSent} params` : '',
     x.tagsSent > 0 ? `${x.tagsSent} tags` : '',
     x.artifactsUploaded > 0 ? `${x.artifactsUploaded} artifacts` : '',
+    x.datasetsSent > 0 ? `${x.datasetsSent} data sets` : '',
+    x.modelsSent > 0 ? `${x.modelsSent} models` : '',
     x.statusUpdated ? 'status' : '',
   ].filter((s) => s !== '');
   const what = x.created ? 'created   ' : sent.length > 0 ? 'updated   ' : 'up to date';

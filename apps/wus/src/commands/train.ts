@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import type { LocalRunStore, RunDetails } from '@wus/tracking';
 import { applyOptionOverrides, parseAssignment } from '../config/overrides.js';
 import { givenSettings, resolveConfig } from '../config/load.js';
-import { compareConfig, trainConfig, type CompareConfig, type TrainConfig } from '../config/schema.js';
+import { compareConfig, experimentOf, trainConfig, type CompareConfig, type TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import { resumableRun, resumedConfig, storedConfig } from '../experiment/resume.js';
 import { ExperimentRunner } from '../experiment/runner.js';
@@ -85,11 +85,11 @@ export function registerTrain(program: Command, container: () => DependencyConta
     const policy = config.policy;
     const label = typeof policy === 'string' ? policy : policy.name;
     const trial = await runner.runTrial(session, policy, { label, ...(resume === undefined ? {} : { resumeRunId: resume.info.runId }) });
-    const links = await runner.runLinks(trial.runId, config.experiment);
+    const links = await runner.runLinks(trial.runId, experimentOf(config));
     const out = c.resolve<Output>(TOKENS.Output);
     const [row] = compareRows([trial]);
     out.out(flags.json === true ? JSON.stringify({ ...row, epochs: trial.result.epochs }, null, 2) : formatTable([row!]));
-    out.err(resultsLine({ kind: 'run', id: trial.runId }, store.root, config.experiment, links));
+    out.err(resultsLine({ kind: 'run', id: trial.runId }, store.root, experimentOf(config), links));
   });
 }
 
@@ -111,6 +111,6 @@ export function registerCompare(program: Command, container: () => DependencyCon
     const outcome = await c.resolve(Study).run(config, resume);
     const out = c.resolve<Output>(TOKENS.Output);
     out.out(flags.json === true ? JSON.stringify({ studyRunId: outcome.studyRunId, rows: outcome.rows }, null, 2) : outcome.table);
-    out.err(resultsLine({ kind: 'study', id: outcome.studyRunId, trials: outcome.trials.length }, store.root, config.experiment, outcome.links));
+    out.err(resultsLine({ kind: 'study', id: outcome.studyRunId, trials: outcome.trials.length }, store.root, experimentOf(config), outcome.links));
   });
 }

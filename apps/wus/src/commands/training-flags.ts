@@ -36,7 +36,9 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('-o, --policy-option <plugin.key=value>', 'skip-policy, callback or LR-schedule option, e.g. wus.threshold=0.003, early-stopping.patience=2, cosine.minFactor=0.1 (repeatable)', collect)
     .option('--prefix-cache <size>', 'memory the frozen-prefix cache may use, e.g. 512MiB, 2GiB, or off (default 1GiB)')
     .option('--plugin <module>', 'load a plugin module (file path or package name; repeatable)', collect)
-    .option('--experiment <name>', 'experiment the runs belong to (default "default")')
+    .option('--experiment <name>', 'experiment the runs belong to (default "wus-<dataset>")')
+    .option('--system-metrics-interval <s>', 'seconds between system-metric samples (CPU, memory, tensors) while training; 0: off (default 10)', number('--system-metrics-interval'))
+    .option('--register-model <name>', 'register each trained model as a new version of this MLflow registered model')
     .option('--keep-checkpoints <k>', 'checkpoints kept per trial, the newest (default 2; 0: none, the run cannot be resumed)', number('--keep-checkpoints'))
     .option('--checkpoint-steps <n>', 'also checkpoint every n steps (default: at each epoch end only)', number('--checkpoint-steps'))
     .option('--resume <run>', 'continue a run that stopped (killed, interrupted, disk full) from its last checkpoint: its id or a unique prefix')
@@ -66,6 +68,8 @@ export interface TrainingFlags {
   prefixCache?: string;
   callback?: string[];
   experiment?: string;
+  systemMetricsInterval?: number;
+  registerModel?: string;
   keepCheckpoints?: number;
   checkpointSteps?: number;
   resume?: string;
@@ -94,6 +98,8 @@ export function flagsToConfig(f: TrainingFlags): Record<string, unknown> {
     prefixCache: f.prefixCache,
     callbacks: f.callback,
     experiment: f.experiment,
+    systemMetricsInterval: f.systemMetricsInterval,
+    registerModel: f.registerModel,
     keepCheckpoints: f.keepCheckpoints,
     checkpointSteps: f.checkpointSteps,
   };

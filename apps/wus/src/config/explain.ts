@@ -25,6 +25,8 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   plugins: '--plugin',
   prefixCache: '--prefix-cache',
   experiment: '--experiment',
+  systemMetricsInterval: '--system-metrics-interval',
+  registerModel: '--register-model',
   callbacks: '--callback',
   interleave: '--interleave',
   control: '--control',

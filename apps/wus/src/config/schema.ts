@@ -42,7 +42,9 @@ export const trainConfig = z
       .describe('host memory the frozen-prefix cache may use: a size such as 512MiB or 2GiB, or off'),
     lrSchedule: pluginSpec.optional().describe('LR schedule plugin: constant, step, cosine, plateau, as a name or { name, options }'),
     callbacks: z.array(pluginSpec).default([]).describe('callback plugins attached to every trial, e.g. [early-stopping]'),
-    experiment: z.string().min(1).default('default').describe('experiment the runs belong to (run store and MLflow)'),
+    experiment: z.string().min(1).optional().describe('experiment the runs belong to (run store and MLflow); default wus-<dataset>'),
+    systemMetricsInterval: z.number().min(0).default(10).describe('seconds between system-metric samples (CPU, memory, tensors) logged under system/ while training; 0: off'),
+    registerModel: z.string().optional().describe('register each trained model as a new version of this MLflow registered model'),
     plugins: z.array(z.string().min(1)).default([]).describe('plugin modules to load: file paths or package names'),
     keepCheckpoints: z.number().int().min(0).default(2).describe('checkpoints kept per trial, the newest (0: none are written and the run cannot be resumed)'),
     checkpointSteps: z.number().int().positive().optional().describe('also write a checkpoint every N steps (one is always written at each epoch end)'),
@@ -69,5 +71,14 @@ export const COMMAND_OF_KEY: Readonly<Record<string, 'train' | 'compare'>> = { p
 export const allConfigKeys = compareConfig.extend({ policy: trainConfig.shape.policy });
 
 export type TrainConfig = z.output<typeof trainConfig>;
+
+/**
+ * The experiment runs go to when none is given: `wus-<dataset>`. One per data set, because
+ * runs are compared within an experiment and accuracies compare only on the same data; the
+ * `wus-` prefix keeps them apart from MLflow's own `Default` experiment and from other tools'.
+ */
+export function experimentOf(config: Pick<TrainConfig, 'experiment' | 'dataset'>): string {
+  return config.experiment ?? `wus-${config.dataset}`;
+}
 export type CompareConfig = z.output<typeof compareConfig>;
 export type PluginSpecConfig = z.output<typeof pluginSpec>;

@@ -7,6 +7,7 @@ import {
   Trainer,
   type StopSignal,
   type Optimizer,
+  backendMemory,
   deriveSeed,
   describePosition,
   fingerprintDataset,
@@ -30,19 +31,33 @@ import {
   type TrainerOptions,
   WusError,
 } from '@wus/core';
-import { TrackingCallback, flattenParams, metricPointId, type LocalRunStore, type RunDetails, type RunHandle, type Tracker } from '@wus/tracking';
+import {
+  MLFLOW_TAGS,
+  SYSTEM_METRIC_PREFIX,
+  SystemMetricsCallback,
+  TrackingCallback,
+  datasetInputs,
+  flattenParams,
+  metricPointId,
+  validateRegisteredModelName,
+  type DatasetInput,
+  type LocalRunStore,
+  type RunDetails,
+  type RunHandle,
+  type Tracker,
+} from '@wus/tracking';
 import { inject, injectable } from 'tsyringe';
-import type { TrainConfig } from '../config/schema.js';
+import { experimentOf, type TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
 import type { EvaluationProgress } from '../progress/evaluation-progress.js';
 import { ProgressCallback } from '../progress/progress-callback.js';
 import { ProgressClock } from '../progress/progress-clock.js';
 import { buildOptimizer } from './build-optimizer.js';
 import { checkSameData, checkpointDirectory, checkpointSink, latestCheckpoint } from './checkpointing.js';
-import { gitCommit } from './git.js';
 import { importPluginModule } from './plugin-import.js';
+import { provenanceTags } from './provenance.js';
 import { CONFIG_ARTIFACT, ROLE_TAG, TRIAL_TAG, withResumeHint } from './resume.js';
-import { serializeWeights } from './weights.js';
+import { WEIGHTS_FORMAT, serializeWeights } from './weights.js';
 
 const WARM_UP_STEPS = 400;
 
@@ -60,11 +75,16 @@ function datasetOptions(config: TrainConfig): Record<string, unknown> {
 /** What every trial of a study shares: data (loaded once), backend, provenance. */
 export interface Session {
   readonly config: TrainConfig;
+  /** The experiment its runs go to (`--experiment`, else `wus-<dataset>`). */
+  readonly experiment: string;
   readonly data: DatasetBundle;
+  /** The data set's splits as MLflow data-set inputs, logged with every run. */
+  readonly datasets: readonly DatasetInput[];
   /** What identifies the data (checkpoints carry it; a resumed run must load the same). */
   readonly fingerprint: DatasetFingerprint;
   readonly backend: BackendChoice;
-  readonly commit: string;
+  /** MLflow's `mlflow.user`, `mlflow.source.*` tags. */
+  readonly provenance: Readonly<Record<string, string>>;
   /** Epochs done of every trial to come, elapsed time and ETA, for the progress lines. */
   readonly progress: ProgressClock;
 }
@@ -87,6 +107,21 @@ export interface OpenTrial {
   readonly optimizer: Optimizer;
   /** Where a resumed trial goes on from (undefined: it starts from scratch). */
   readonly checkpoint: TrainerCheckpoint | undefined;
+}
+
+/** A run's name: descriptive, and unique among the trials of a study (`lenet5 · wus · seed 42`). */
+export function trialRunName(config: Pick<TrainConfig, 'model' | 'seed'>, label: string): string {
+  return `${config.model} · ${label} · seed ${config.seed}`;
+}
+
+/** MLflow's metrics of the system while a run trains: tfjs's tensors and, on wasm, its heap. */
+function backendGauges(): Record<string, number> {
+  const m = backendMemory();
+  return {
+    tfjs_num_tensors: m.tensors,
+    tfjs_memory_megabytes: m.bytes / 1e6,
+    ...(m.wasmHeapBytes === undefined ? {} : { wasm_heap_megabytes: m.wasmHeapBytes / 1e6 }),
+  };
 }
 
 /** How a trial starts: a new run, or an existing one resumed (from its newest checkpoint, if any). */
@@ -114,6 +149,15 @@ export class ExperimentRunner {
    * the backend the model can train on.
    */
   async open(config: TrainConfig, policies: readonly PluginSpec[] = [config.policy], options: { resuming?: boolean } = {}): Promise<Session> {
+    // A tracker that cannot work (a bad MLflow URI, not an MLflow server, refused credentials) fails now.
+    await this.tracker.prepare?.(experimentOf(config));
+    if (config.registerModel !== undefined) {
+      try {
+        validateRegisteredModelName(config.registerModel);
+      } catch (e) {
+        throw new ConfigError(`--register-model: MLflow would refuse it. ${(e as Error).message}`);
+      }
+    }
     for (const specifier of config.plugins) await this.registry.load(specifier, importPluginModule);
     this.registry.get('model', config.model);
     // Options are checked here, before the data loads; pre-flight checks plans on the model after.
@@ -142,7 +186,16 @@ export class ExperimentRunner {
     const backend = await selectBackend(config.backend, { requiredKernels, kernels: this.kernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
-    return { config, data, fingerprint: fingerprintDataset(data), backend, commit: gitCommit(), progress: new ProgressClock(policies.length * config.epochs) };
+    return {
+      config,
+      experiment: experimentOf(config),
+      data,
+      datasets: datasetInputs(data),
+      fingerprint: fingerprintDataset(data),
+      backend,
+      provenance: provenanceTags(),
+      progress: new ProgressClock(policies.length * config.epochs),
+    };
   }
 
   /**
@@ -233,7 +286,7 @@ export class ExperimentRunner {
     try {
       await this.startTrial(trial);
       while (!trial.trainer.done) await trial.trainer.trainEpoch();
-      return await this.finishTrial(trial, await trial.trainer.end());
+      return await this.finishTrial(session, trial, await trial.trainer.end());
     } catch (e) {
       await this.failTrial(trial, e);
       throw e instanceof WusError ? withResumeHint(e, 'train', trial.run.id, session.config) : e;
@@ -265,12 +318,14 @@ export class ExperimentRunner {
     const model = this.buildModel(c, session.data);
     const optimizer = buildOptimizer(c);
     // What the run already holds is not logged again (the stopped process may have logged an
-    // epoch after its last checkpoint, which is now redone).
-    const logged = options.resumeRunId === undefined ? undefined : await this.loggedPoints(run.id);
+    // epoch after its last checkpoint, which is now redone); system samples go on after its last.
+    const prior = options.resumeRunId === undefined ? undefined : await this.priorLogging(run.id);
+    const logged = prior?.alreadyLogged;
     const progress = new ProgressCallback(options.label, this.output, session.progress);
     const callbacks: Callback[] = [
       ...c.callbacks.map((spec) => this.registry.createCallback(spec)),
       progress,
+      new SystemMetricsCallback(run, { intervalMs: c.systemMetricsInterval * 1000, gauges: backendGauges, firstStep: prior?.systemStep ?? 0 }),
       new TrackingCallback(run, { endRunOnTrainEnd: false, ...(logged === undefined ? {} : { alreadyLogged: logged }) }),
     ];
     const sink = checkpointSink(await checkpointDirectory(this.store, run.id, Math.max(1, c.keepCheckpoints)), c, { data: session.fingerprint });
@@ -280,27 +335,40 @@ export class ExperimentRunner {
 
   private async startTrialRun(session: Session, policy: PluginSpec, description: string, options: TrialOptions): Promise<RunHandle> {
     const c = session.config;
+    const name = normalizeSpec(policy).name;
     const run = await this.tracker.startRun({
-      name: options.label,
-      experiment: c.experiment,
+      name: trialRunName(c, options.label),
+      experiment: session.experiment,
       ...(options.parentRunId === undefined ? {} : { parentRunId: options.parentRunId }),
       params: flattenParams({ ...c, policy: normalizeSpec(policy), policies: undefined }),
-      tags: this.tags(session, { [ROLE_TAG]: 'trial', [TRIAL_TAG]: options.label, policy: normalizeSpec(policy).name, 'policy.description': description }),
+      tags: this.tags(session, {
+        [ROLE_TAG]: 'trial',
+        [TRIAL_TAG]: options.label,
+        policy: name,
+        'policy.description': description,
+        [MLFLOW_TAGS.note]: trialNote(session, options.label, this.registry.get('skip-policy', name).description, description),
+      }),
     });
     // The resolved configuration, from the start: what `--resume` continues and `evaluate` rebuilds.
     await run.logArtifact(CONFIG_ARTIFACT, JSON.stringify({ ...c, policy: normalizeSpec(policy), backend: session.backend.name }, null, 2));
+    await run.logInputs(session.datasets);
+    // On a server, the run exists (and its page was announced) before it trains; bounded wait.
+    await run.flush();
     return run;
   }
 
-  private async loggedPoints(runId: string): Promise<Set<string>> {
+  /** What a resumed run logged before: every metric point, and the step its system samples go on at. */
+  private async priorLogging(runId: string): Promise<{ alreadyLogged: Set<string>; systemStep: number }> {
     const { metrics } = await this.store.getRun(runId);
-    return new Set(Object.values(metrics).flatMap((points) => points.map((p) => metricPointId(p.key, p.step))));
+    const points = Object.values(metrics).flat();
+    const system = points.filter((p) => p.key.startsWith(SYSTEM_METRIC_PREFIX)).map((p) => p.step + 1);
+    return { alreadyLogged: new Set(points.map((p) => metricPointId(p.key, p.step))), systemStep: Math.max(0, ...system) };
   }
 
   /** Saves a trained trial's model, ends its run FINISHED and frees its tensors. */
-  async finishTrial(trial: OpenTrial, result: TrainResult): Promise<TrialOutcome> {
+  async finishTrial(session: Session, trial: OpenTrial, result: TrainResult): Promise<TrialOutcome> {
     try {
-      await this.saveWeights(trial.run, trial.model);
+      await this.saveModel(trial, session, result);
       await trial.run.end('FINISHED');
       return { label: trial.label, policy: trial.description, runId: trial.run.id, result };
     } finally {
@@ -325,15 +393,16 @@ export class ExperimentRunner {
     return this.tracker.runLinks?.(runId, experiment);
   }
 
-  /** Opens a study's run and logs its configuration (what `--resume` continues). */
-  async startStudy(session: Session, name: string, config: Record<string, unknown>): Promise<RunHandle> {
+  /** Opens a study's run and logs its configuration (what `--resume` continues) and data sets. */
+  async startStudy(session: Session, name: string, config: Record<string, unknown>, note: string): Promise<RunHandle> {
     const run = await this.tracker.startRun({
       name,
-      experiment: session.config.experiment,
+      experiment: session.experiment,
       params: flattenParams(config),
-      tags: this.tags(session, { [ROLE_TAG]: 'study' }),
+      tags: this.tags(session, { [ROLE_TAG]: 'study', [MLFLOW_TAGS.note]: note }),
     });
     await run.logArtifact(CONFIG_ARTIFACT, JSON.stringify({ ...config, backend: session.backend.name }, null, 2));
+    await run.logInputs(session.datasets);
     return run;
   }
 
@@ -368,14 +437,40 @@ export class ExperimentRunner {
       model: session.config.model,
       dataset: session.data.name,
       'dataset.source': session.data.source,
-      'git.commit': session.commit,
+      ...session.provenance,
       ...extra,
     };
   }
 
-  private async saveWeights(run: RunHandle, model: Model): Promise<void> {
-    const weights = serializeWeights(model);
-    await run.logArtifact('weights/manifest.json', weights.manifest);
-    await run.logArtifact('weights/weights.bin', weights.data);
+  /**
+   * The trained model: its weights (a tfjs-style manifest and one float32 blob, `weights/`),
+   * logged as the run's model — in MLflow a logged model named after the architecture,
+   * registered when `--register-model` asks.
+   */
+  private async saveModel(trial: OpenTrial, session: Session, result: TrainResult): Promise<void> {
+    const c = session.config;
+    const weights = serializeWeights(trial.model);
+    await trial.run.logModel({
+      name: c.model,
+      artifactPath: 'weights',
+      files: { 'manifest.json': weights.manifest, 'weights.bin': weights.data },
+      modelType: WEIGHTS_FORMAT,
+      step: result.epochs.length,
+      params: flattenParams({ model: c.model, ...c.modelOptions, dataset: session.data.name, policy: normalizeSpec(trial.spec).name }),
+      tags: { [TRIAL_TAG]: trial.label, backend: session.backend.name },
+      ...(c.registerModel === undefined ? {} : { registeredModelName: c.registerModel }),
+    });
   }
+}
+
+/** A trial's MLflow description (markdown): what its policy does, in the plugin's words and as configured. */
+function trialNote(session: Session, label: string, pluginDescription: string, resolved: string): string {
+  const c = session.config;
+  return [
+    `**${label}** — ${pluginDescription.replace(/\.$/, '')}.`,
+    '',
+    `Policy as configured: \`${resolved}\`.`,
+    '',
+    `${c.model} on ${session.data.name}, ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} lr ${c.lr}, seed ${c.seed}, backend ${session.backend.name}.`,
+  ].join('\n');
 }

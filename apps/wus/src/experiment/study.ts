@@ -1,10 +1,18 @@
 import { InterruptedError, WusError, normalizeSpec, type PluginSpec } from '@wus/core';
-import type { RunDetails } from '@wus/tracking';
+import { COMPARISON_PLOT_ARTIFACT, MLFLOW_TAGS, renderComparisonPlot, type RunDetails, type RunHandle } from '@wus/tracking';
 import { inject, injectable } from 'tsyringe';
 import { trialLabels } from '../config/overrides.js';
 import type { CompareConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
-import { TIME_TO_ACCURACY_NOTE, compareRows, controlSpread, formatTable, type ComparisonRow } from '../report/compare-table.js';
+import {
+  TIME_TO_ACCURACY_NOTE,
+  compareRows,
+  comparisonPoints,
+  controlSpread,
+  formatMarkdownTable,
+  formatTable,
+  type ComparisonRow,
+} from '../report/compare-table.js';
 import { withResumeHint } from './resume.js';
 import { ExperimentRunner, type OpenTrial, type Session, type TrialOutcome } from './runner.js';
 
@@ -47,9 +55,11 @@ export class Study {
     if (control) names.push(CONTROL_LABEL);
     // A trial's config is the shared one with its own policy (set per trial when it opens).
     const session = await this.runner.open({ ...trainConfig, policy: given[0]! }, policies, { resuming: resume !== undefined });
+    const studyName = `compare ${config.model}/${config.dataset} · ${trialLabels(given).join(',')} · seed ${config.seed}`;
+    const note = studyNote(session, names, interleave === 'epoch');
     const study =
       resume === undefined
-        ? await this.runner.startStudy(session, `compare ${config.model}/${config.dataset}`, { ...trainConfig, interleave, control, policies: given.map(normalizeSpec) })
+        ? await this.runner.startStudy(session, studyName, { ...trainConfig, interleave, control, policies: given.map(normalizeSpec) }, note)
         : await this.runner.resumeStudy(resume.info.runId);
     const earlier = resume === undefined ? new Map<string, RunDetails>() : await this.runner.trialRuns(study.id);
     const slots: Slot[] = [];
@@ -69,25 +79,18 @@ export class Study {
       }
       this.output.err(`interleave: ${interleave === 'epoch' ? 'one epoch per trial per round, order rotating' : 'off (one trial after another)'}`);
       if (interleave === 'epoch') await this.interleaved(slots);
-      else await this.sequential(slots);
+      else await this.sequential(session, slots);
       const trials: TrialOutcome[] = [];
-      for (const s of slots) trials.push('finished' in s ? s.finished : await this.runner.finishTrial(s.open, await s.open.trainer.end()));
+      for (const s of slots) trials.push('finished' in s ? s.finished : await this.finish(session, s.open, trials[0]));
       const rows = compareRows(trials);
       const spread = control ? controlSpread(rows[0]!, rows[rows.length - 1]!) : undefined;
       const table = [formatTable(rows), TIME_TO_ACCURACY_NOTE, ...(spread === undefined ? [] : [spread])].join('\n');
-      await study.logMetrics(
-        rows.flatMap((r) => [
-          { key: `${r.trial}.time_saved_pct`, value: r.timeSavedPct, step: 0 },
-          { key: `${r.trial}.compute_saved_pct`, value: r.computeSavedPct, step: 0 },
-          { key: `${r.trial}.test_accuracy`, value: r.testAccuracy, step: 0 },
-          { key: `${r.trial}.delta_accuracy_pp`, value: r.deltaAccuracyPp, step: 0 },
-          { key: `${r.trial}.skipped_pct`, value: r.skippedPct, step: 0 },
-        ]),
-      );
       await study.logArtifact('comparison.txt', `${table}\n`);
       await study.logArtifact('comparison.json', JSON.stringify(rows, null, 2));
+      await logComparisonPlot(study, studyName, trials, rows);
+      await study.setTags({ [MLFLOW_TAGS.note]: `${note}\n\n## Results\n\n${formatMarkdownTable(rows)}\n\n${TIME_TO_ACCURACY_NOTE}${spread === undefined ? '' : `\n\n${spread}`}` });
       await study.end('FINISHED');
-      const links = await this.runner.runLinks(study.id, session.config.experiment);
+      const links = await this.runner.runLinks(study.id, session.experiment);
       return { studyRunId: study.id, trials, rows, table, ...(links === undefined ? {} : { links }) };
     } catch (e) {
       for (const s of slots) if ('open' in s) await this.runner.failTrial(s.open, e);
@@ -114,12 +117,58 @@ export class Study {
   }
 
   /** One trial after another, each finished (tested, saved, its run FINISHED) before the next starts. */
-  private async sequential(slots: Slot[]): Promise<void> {
+  private async sequential(session: Session, slots: Slot[]): Promise<void> {
     for (const [i, s] of slots.entries()) {
       if (!('open' in s)) continue;
       await this.runner.startTrial(s.open);
       while (!s.open.trainer.done) await s.open.trainer.trainEpoch();
-      slots[i] = { finished: await this.runner.finishTrial(s.open, await s.open.trainer.end()) };
+      const first = slots[0]!;
+      slots[i] = { finished: await this.finish(session, s.open, 'finished' in first ? first.finished : undefined) };
     }
   }
+
+  /**
+   * Ends a trained trial, logs its comparison with the baseline (the first trial; itself for the
+   * baseline) as metrics of its own run — the same keys on every trial, so MLflow's Compare view
+   * lines them up — then finishes it. The baseline always finishes first.
+   */
+  private async finish(session: Session, t: OpenTrial, baseline: TrialOutcome | undefined): Promise<TrialOutcome> {
+    const result = await t.trainer.end();
+    const outcome: TrialOutcome = { label: t.label, policy: t.description, runId: t.run.id, result };
+    const row = compareRows([baseline ?? outcome, outcome])[1]!;
+    await t.run.logMetrics(comparisonPoints(row, result.epochs.length));
+    return this.runner.finishTrial(session, t, result);
+  }
+}
+
+/** The study's MLflow description (markdown): what it compares, on what, and why. */
+function studyNote(session: Session, labels: readonly string[], interleaved: boolean): string {
+  const c = session.config;
+  const d = session.data;
+  const trials = labels.map((l, i) => `**${l}**${i === 0 ? ' (baseline)' : ''}`).join(', ');
+  return [
+    `Compares ${trials} on **${c.model}** / **${d.name}**: how much training time skipping weight updates saves, and what it costs in test accuracy, against the baseline trained with the same seed, data order, initialisation and LR schedule.`,
+    '',
+    `Data: ${d.train.count} train, ${d.validation?.count ?? 0} validation, ${d.test?.count ?? 0} test samples from ${d.source}. ` +
+      `Training: ${c.epochs} epochs, batch ${c.batchSize}, ${c.optimizer} lr ${c.lr}${c.lrSchedule === undefined ? '' : ` (${normalizeSpec(c.lrSchedule).name} schedule)`}, seed ${c.seed}, backend ${session.backend.name}; ` +
+      (interleaved ? 'trials interleaved epoch by epoch, so machine noise hits all alike.' : 'trials one after another.'),
+    '',
+    `Each trial is a nested run with the same comparison metrics (\`time_saved_pct\`, \`delta_accuracy_pp\`, …: select them and Compare); \`${COMPARISON_PLOT_ARTIFACT}.png\` plots them with the learning curves and skip windows.`,
+  ].join('\n');
+}
+
+/** Time saved vs Δ accuracy and the learning curves, as SVG and PNG; a rendering error is stored in their place. */
+async function logComparisonPlot(study: RunHandle, title: string, trials: readonly TrialOutcome[], rows: readonly ComparisonRow[]): Promise<void> {
+  let plot: { svg: string; png: Uint8Array };
+  try {
+    plot = await renderComparisonPlot(
+      trials.map((t, i) => ({ label: t.label, timeSavedPct: rows[i]!.timeSavedPct, deltaAccuracyPp: rows[i]!.deltaAccuracyPp, epochs: t.result.epochs })),
+      title,
+    );
+  } catch (e) {
+    await study.logArtifact(`${COMPARISON_PLOT_ARTIFACT}.error.txt`, `could not render the comparison plot: ${(e as Error)?.stack ?? String(e)}\n`);
+    return;
+  }
+  await study.logArtifact(`${COMPARISON_PLOT_ARTIFACT}.svg`, plot.svg);
+  await study.logArtifact(`${COMPARISON_PLOT_ARTIFACT}.png`, plot.png);
 }

@@ -75,7 +75,8 @@ export function controlSpread(baseline: ComparisonRow, control: ComparisonRow): 
   return `control: identical work measured ${pct >= 0 ? '+' : ''}${pct.toFixed(1)} % vs the baseline (train time ${control.trainTimeS.toFixed(1)} s vs ${baseline.trainTimeS.toFixed(1)} s): time-saved differences within that spread are noise`;
 }
 
-export function formatTable(rows: readonly ComparisonRow[]): string {
+/** The table's header and cells, formatted for people (the text and markdown tables share them). */
+function tableCells(rows: readonly ComparisonRow[]): { header: string[]; body: string[][] } {
   const header = ['trial', 'train time', 'time saved', 'compute', 'compute saved', 'time to acc', 'test acc', 'Δ acc', 'skipped'];
   const body = rows.map((r, i) => [
     r.trial,
@@ -88,7 +89,43 @@ export function formatTable(rows: readonly ComparisonRow[]): string {
     i === 0 ? '-' : `${r.deltaAccuracyPp >= 0 ? '+' : ''}${r.deltaAccuracyPp.toFixed(2)} pp`,
     `${r.skippedPct.toFixed(1)} %`,
   ]);
+  return { header, body };
+}
+
+export function formatTable(rows: readonly ComparisonRow[]): string {
+  const { header, body } = tableCells(rows);
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
   const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}
+
+/** The same table in markdown (MLflow renders a run's description as markdown). */
+export function formatMarkdownTable(rows: readonly ComparisonRow[]): string {
+  const { header, body } = tableCells(rows);
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map((_, c) => (c === 0 ? '---' : '---:'))), ...body.map(line)].join('\n');
+}
+
+/**
+ * A trial's comparison with the baseline as metrics of the trial's own run, under the same keys
+ * in every trial, so that MLflow's Compare view lines the trials of a study up side by side.
+ * Logged at `step` (the trial's last epoch, as its final metrics).
+ */
+export const COMPARISON_METRIC_KEYS = {
+  timeSaved: 'time_saved_pct',
+  computeSaved: 'compute_saved_pct',
+  deltaAccuracy: 'delta_accuracy_pp',
+  skipped: 'skipped_pct',
+  timeToAccuracy: 'time_to_accuracy_s',
+} as const;
+
+export function comparisonPoints(row: ComparisonRow, step: number): { key: string; value: number; step: number }[] {
+  const k = COMPARISON_METRIC_KEYS;
+  return [
+    { key: k.timeSaved, value: row.timeSavedPct, step },
+    { key: k.computeSaved, value: row.computeSavedPct, step },
+    { key: k.deltaAccuracy, value: row.deltaAccuracyPp, step },
+    { key: k.skipped, value: row.skippedPct, step },
+    ...(row.timeToAccuracyS === undefined ? [] : [{ key: k.timeToAccuracy, value: row.timeToAccuracyS, step }]),
+  ];
 }

@@ -145,3 +145,17 @@ export async function probeRequiredKernels(build: () => Model, inspect?: (model:
     model.dispose();
   }
 }
+
+/** What the active backend holds now: tfjs's tensor count and bytes, and the wasm heap on wasm. */
+export interface BackendMemory {
+  readonly tensors: number;
+  readonly bytes: number;
+  /** Size of tfjs-backend-wasm's WebAssembly memory (it only grows); undefined on other backends. */
+  readonly wasmHeapBytes: number | undefined;
+}
+
+export function backendMemory(): BackendMemory {
+  const { numTensors, numBytes } = tf.memory();
+  const wasm = tf.getBackend() === 'wasm' ? (tf.backend() as { wasm?: { asm?: { memory?: { buffer: ArrayBuffer } }; HEAPU8?: Uint8Array } }).wasm : undefined;
+  return { tensors: numTensors, bytes: numBytes, wasmHeapBytes: wasm?.asm?.memory?.buffer.byteLength ?? wasm?.HEAPU8?.byteLength };
+}

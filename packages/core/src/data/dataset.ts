@@ -47,4 +47,6 @@ export interface DatasetBundle {
   readonly test: LabeledSplit | undefined;
   /** Where the data came from (directory, bundled subset…), for logs and tracking. */
   readonly source: string;
+  /** The directory the files were read from, when there is one (MLflow's data-set source). */
+  readonly uri?: string;
 }

@@ -101,6 +101,7 @@ export async function loadCifar(spec: CifarSpec, options: CifarLoadOptions): Pro
     validation: split.validation.length > 0 ? new ByteImageSplit(trainImages, split.validation, normalization) : undefined,
     test: new ByteImageSplit(testImages, allIndices(test.count), normalization),
     source: `${dir} (data dir option; ${train.count} train / ${test.count} test records)`,
+    uri: dir,
     normalization,
     augmentation,
   };

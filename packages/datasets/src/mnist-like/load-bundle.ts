@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { type DatasetBundle, deriveSeed } from '@wus/core';
 import { assertDataDir } from '../idx/locate.js';
 import { type LabeledImages, loadLabeledImages } from '../idx/labeled-images.js';
@@ -77,6 +78,7 @@ export async function loadMnistLikeBundle(
     validation: split.validation.length > 0 ? toSplit(trainFiles, split.validation, normalization) : undefined,
     test: toSplit(testFiles, allIndices(testFiles.count), normalization),
     source: describeSource({ train: trainFiles.count, test: testFiles.count }),
+    uri: resolve(dir),
     normalization,
   };
 }

@@ -8,6 +8,12 @@ import type { RunsApi } from '../runs/runs.js';
 import { guessContentType, normalizeArtifactPath, proxyPath, proxyRoot } from './paths.js';
 import { fileInfoSchema, type FileInfo } from './types.js';
 
+/** Where a logged model keeps its files (a `LoggedModel` has both fields). */
+export interface ModelLocation {
+  readonly modelId: string;
+  readonly artifactUri: string;
+}
+
 const listResponse = z.object({ root_uri: z.string().optional(), files: z.array(fileInfoSchema).optional(), next_page_token: pageToken });
 const proxyListResponse = z.object({ files: z.array(fileInfoSchema).optional() });
 
@@ -27,13 +33,27 @@ export class ArtifactsApi {
 
   /** Uploads bytes (or UTF-8 text) as `artifactPath` of the run, replacing any file there. */
   async upload(runId: string, artifactPath: string, data: Uint8Array | string, options: { contentType?: string } = {}): Promise<void> {
-    const path = proxyPath(await this.root(runId), artifactPath);
+    await this.put(await this.root(runId), artifactPath, data, options.contentType);
+  }
+
+  /** Uploads a file of an MLflow 3 logged model, under its own artifact location (`LoggedModel.artifactUri`). */
+  async uploadToModel(model: ModelLocation, artifactPath: string, data: Uint8Array | string, options: { contentType?: string } = {}): Promise<void> {
+    await this.put(proxyRoot(model.artifactUri, `Logged model ${model.modelId}`), artifactPath, data, options.contentType);
+  }
+
+  /** Every file of a logged model, sorted by path. */
+  async listAllOfModel(model: ModelLocation, path?: string): Promise<FileInfo[]> {
+    return this.listAllUnder(proxyRoot(model.artifactUri, `Logged model ${model.modelId}`), path);
+  }
+
+  private async put(root: string, artifactPath: string, data: Uint8Array | string, contentType: string | undefined): Promise<void> {
+    const path = proxyPath(root, artifactPath);
     const body = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     await this.rest.send({
       method: 'PUT',
       path,
       body,
-      contentType: options.contentType ?? guessContentType(artifactPath),
+      contentType: contentType ?? guessContentType(artifactPath),
       // PUT replaces the file: sending it twice leaves the same bytes.
       idempotent: true,
     });
@@ -100,7 +120,10 @@ export class ArtifactsApi {
    * root. A path naming a file lists as empty.
    */
   async list(runId: string, path?: string): Promise<FileInfo[]> {
-    const root = await this.root(runId);
+    return this.listUnder(await this.root(runId), path);
+  }
+
+  private async listUnder(root: string, path: string | undefined): Promise<FileInfo[]> {
     const rel = path === undefined ? undefined : normalizeArtifactPath(path);
     const listed = root.slice(ARTIFACTS_PROXY_PATH.length + 1);
     const response = await this.rest.send({
@@ -131,9 +154,13 @@ export class ArtifactsApi {
 
   /** Every file (not directory) below `path`, depth first, sorted by path. */
   async listAll(runId: string, path?: string): Promise<FileInfo[]> {
+    return this.listAllUnder(await this.root(runId), path);
+  }
+
+  private async listAllUnder(root: string, path: string | undefined): Promise<FileInfo[]> {
     const out: FileInfo[] = [];
-    for (const f of await this.list(runId, path)) {
-      if (f.isDir) out.push(...(await this.listAll(runId, f.path)));
+    for (const f of await this.listUnder(root, path)) {
+      if (f.isDir) out.push(...(await this.listAllUnder(root, f.path)));
       else out.push(f);
     }
     return out.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
@@ -149,7 +176,7 @@ export class ArtifactsApi {
     let root = this.roots.get(runId);
     if (root === undefined) {
       const run = await this.runs.get(runId);
-      root = proxyRoot(run.info.artifactUri, runId);
+      root = proxyRoot(run.info.artifactUri, `Run ${runId}`);
       this.roots.set(runId, root);
     }
     return root;

@@ -18,22 +18,22 @@ export function normalizeArtifactPath(path: string, what = 'artifact path'): str
 }
 
 /**
- * The proxy path (below the tracking URI) of a run's artifact root, from the run's
- * `artifact_uri`. Only `mlflow-artifacts:` URIs — what a server started with
+ * The proxy path (below the tracking URI) of an artifact root, from a run's `artifact_uri` or a
+ * logged model's (`owner` names it in messages, e.g. `Run 5d2a…`). Only `mlflow-artifacts:` URIs — what a server started with
  * `--serve-artifacts` (the default since MLflow 2.0) hands out — can be reached through the
  * tracking server; others (s3://, file paths…) need that store's own client.
  */
-export function proxyRoot(artifactUri: string, runId: string): string {
+export function proxyRoot(artifactUri: string, owner: string): string {
   const m = /^mlflow-artifacts:(\/\/[^/]*)?(\/.*)?$/.exec(artifactUri);
   if (m === null) {
     throw new MlflowInvalidInputError(
-      `Run ${runId} keeps its artifacts at "${artifactUri}", which the tracking server does not proxy. ` +
+      `${owner} keeps its artifacts at "${artifactUri}", which the tracking server does not proxy. ` +
         'Start the server with --serve-artifacts (and --artifacts-destination) so new experiments use mlflow-artifacts:/ locations.',
     );
   }
   if (m[1] !== undefined && m[1] !== '//') {
     throw new MlflowInvalidInputError(
-      `Run ${runId} keeps its artifacts on another server ("${artifactUri}"); this client reaches the tracking server's proxy only.`,
+      `${owner} keeps its artifacts on another server ("${artifactUri}"); this client reaches the tracking server's proxy only.`,
     );
   }
   const rest = (m[2] ?? '/').replace(/\/+/g, '/').replace(/\/$/, '');

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ENDPOINTS } from '../rest/endpoints.js';
-import { MlflowError, hasErrorCode } from '../rest/errors.js';
+import { MlflowError, MlflowInvalidInputError, hasErrorCode } from '../rest/errors.js';
 import type { RestClient } from '../rest/http.js';
 import { collectPages, empty, pageToken, toKeyValues, type Page } from '../rest/json.js';
 import { normalizeArtifactPath } from '../artifacts/paths.js';
@@ -17,6 +17,25 @@ const versionResponse = z.object({ model_version: modelVersionSchema });
 const searchModelsResponse = z.object({ registered_models: z.array(registeredModelSchema).optional(), next_page_token: pageToken });
 const searchVersionsResponse = z.object({ model_versions: z.array(modelVersionSchema).optional(), next_page_token: pageToken });
 const downloadUriResponse = z.object({ artifact_uri: z.string() });
+
+/**
+ * Refuses a registered-model name the server would refuse, with MLflow's own wording
+ * (`_validate_model_name` of the pinned server): empty, containing `/` or `:`, or a path that is
+ * not unique (`.`, `..`, `..x`). Called before any request by the register calls; exported so
+ * an application can check a name before doing any work.
+ */
+export function validateRegisteredModelName(name: string): string {
+  if (typeof name !== 'string' || name.trim() === '') {
+    throw new MlflowInvalidInputError('Invalid registered model name "": a name is required.');
+  }
+  if (name.includes('/') || name.includes(':')) {
+    throw new MlflowInvalidInputError(`Invalid registered model name "${name}": names cannot contain '/' or ':'.`);
+  }
+  if (name === '.' || name.startsWith('..')) {
+    throw new MlflowInvalidInputError(`Invalid registered model name "${name}": "." and names starting with ".." are not allowed.`);
+  }
+  return name;
+}
 
 export interface RegisterModelOptions {
   readonly tags?: Readonly<Record<string, string>>;
@@ -113,14 +132,28 @@ export class ModelRegistryApi {
    * waits until the version is READY.
    */
   async registerModel(runId: string, artifactPath: string, name: string, options: RegisterModelOptions = {}): Promise<ModelVersion> {
+    return this.register(name, `runs:/${runId}/${normalizeArtifactPath(artifactPath)}`, { runId }, options);
+  }
+
+  /**
+   * Registers an MLflow 3 logged model as a new version of model `name` (source
+   * `models:/<modelId>`, as the Python client's `register_model("models:/m-…")`), creating the
+   * registered model if needed, and waits until the version is READY.
+   */
+  async registerLoggedModel(model: { readonly modelId: string; readonly sourceRunId?: string }, name: string, options: RegisterModelOptions = {}): Promise<ModelVersion> {
+    const runId = model.sourceRunId === undefined || model.sourceRunId === '' ? {} : { runId: model.sourceRunId };
+    return this.register(name, `models:/${model.modelId}`, { ...runId, modelId: model.modelId }, options);
+  }
+
+  private async register(name: string, source: string, origin: { runId?: string; modelId?: string }, options: RegisterModelOptions): Promise<ModelVersion> {
+    validateRegisteredModelName(name);
     try {
       await this.createRegisteredModel(name);
     } catch (e) {
       if (!hasErrorCode(e, 'RESOURCE_ALREADY_EXISTS')) throw e;
     }
-    const source = `runs:/${runId}/${normalizeArtifactPath(artifactPath)}`;
     let version = await this.createModelVersion(name, source, {
-      runId,
+      ...origin,
       ...(options.tags === undefined ? {} : { tags: options.tags }),
       ...(options.description === undefined ? {} : { description: options.description }),
     });

@@ -33,10 +33,18 @@ export const ENDPOINTS = {
   deleteTag: ep('POST', '/runs/delete-tag'),
   logParam: ep('POST', '/runs/log-parameter'),
   logInputs: ep('POST', '/runs/log-inputs'),
+  logOutputs: ep('POST', '/runs/outputs'),
   // metrics (log-metric / log-batch are idempotent: the SQL store keeps one row per identical point)
   logMetric: ep('POST', '/runs/log-metric'),
   logBatch: ep('POST', '/runs/log-batch'),
   getMetricHistory: ep('GET', '/metrics/get-history'),
+  // logged models (MLflow 3); `{model_id}` is filled in by withPathParams
+  createLoggedModel: ep('POST', '/logged-models', false),
+  getLoggedModel: ep('GET', '/logged-models/{model_id}'),
+  finalizeLoggedModel: ep('PATCH', '/logged-models/{model_id}'),
+  deleteLoggedModel: ep('DELETE', '/logged-models/{model_id}'),
+  searchLoggedModels: ep('POST', '/logged-models/search'),
+  setLoggedModelTags: ep('PATCH', '/logged-models/{model_id}/tags'),
   // artifacts (listing through the tracking API; bytes go through the proxy)
   listArtifacts: ep('GET', '/artifacts/list'),
   // model registry
@@ -60,3 +68,13 @@ export const ENDPOINTS = {
   setModelVersionTag: ep('POST', '/model-versions/set-tag'),
   deleteModelVersionTag: ep('DELETE', '/model-versions/delete-tag'),
 } as const satisfies Record<string, Endpoint>;
+
+/** An endpoint with its `{name}` path segments filled in (URL-encoded). */
+export function withPathParams(endpoint: Endpoint, params: Readonly<Record<string, string>>): Endpoint {
+  const path = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => {
+    const value = params[name];
+    if (value === undefined || value === '') throw new TypeError(`${endpoint.path}: no value for {${name}}`);
+    return encodeURIComponent(value);
+  });
+  return { ...endpoint, path };
+}

@@ -10,6 +10,7 @@ import {
   type CreateRunOptions,
   type Dataset,
   type DatasetInput,
+  type ModelOutput,
   type Run,
   type RunInfo,
   type RunStatus,
@@ -133,6 +134,11 @@ export class RunsApi {
       },
       empty,
     );
+  }
+
+  /** Records the logged models a run produced (MLflow 3), each at a step; they appear on the run's page. */
+  async logOutputs(runId: string, models: readonly ModelOutput[]): Promise<void> {
+    await this.rest.call(ENDPOINTS.logOutputs, { run_id: runId, models: models.map((m) => ({ model_id: m.modelId, step: m.step ?? 0 })) }, empty);
   }
 }
 

@@ -53,10 +53,21 @@ export interface RunInputs {
   readonly modelInputs: readonly { readonly modelId: string }[];
 }
 
+/** A logged model a run produced, at a step (MLflow 3's ModelOutput). */
+export interface ModelOutput {
+  readonly modelId: string;
+  readonly step?: number;
+}
+
+export interface RunOutputs {
+  readonly modelOutputs: readonly { readonly modelId: string; readonly step: number }[];
+}
+
 export interface Run {
   readonly info: RunInfo;
   readonly data: RunData;
   readonly inputs: RunInputs;
+  readonly outputs: RunOutputs;
 }
 
 export interface CreateRunOptions {
@@ -138,6 +149,7 @@ export const runSchema = z
         model_inputs: z.array(z.object({ model_id: z.string().optional() })).optional(),
       })
       .optional(),
+    outputs: z.object({ model_outputs: z.array(z.object({ model_id: z.string().optional(), step: int64.optional() })).optional() }).optional(),
   })
   .transform(
     (r): Run => ({
@@ -157,5 +169,6 @@ export const runSchema = z
         })),
         modelInputs: (r.inputs?.model_inputs ?? []).map((m) => ({ modelId: m.model_id ?? '' })),
       },
+      outputs: { modelOutputs: (r.outputs?.model_outputs ?? []).map((m) => ({ modelId: m.model_id ?? '', step: m.step ?? 0 })) },
     }),
   );

@@ -41,8 +41,9 @@ export function mlflowClientFromEnv(
  * The tracker the environment asks for: without MLFLOW_TRACKING_URI the local run store
  * itself; with an http(s):// URI an MlflowTracker that journals to that store. It never
  * throws: with unusable settings (a `sqlite:` URI, half the credentials…) the tracker it
- * returns rejects `startRun` (and `resumeRun`) with the TrackingServerError (reason `server-config`), so the
- * problem surfaces before a run starts, in the command that needs a tracker, and only there.
+ * returns rejects `prepare`, `startRun` and `resumeRun` with the TrackingServerError (reason
+ * `server-config`), so the problem surfaces before any work, in the command that needs a tracker,
+ * and only there.
  */
 export function trackerFromEnv(store: LocalRunStore, options: { env?: Env; onEvent?: (e: MlflowTrackerEvent) => void } = {}): Tracker {
   const env = options.env ?? process.env;
@@ -52,7 +53,7 @@ export function trackerFromEnv(store: LocalRunStore, options: { env?: Env; onEve
   try {
     client = mlflowClientFromEnv(env);
   } catch (e) {
-    return { startRun: () => Promise.reject(e), resumeRun: () => Promise.reject(e) };
+    return { startRun: () => Promise.reject(e), resumeRun: () => Promise.reject(e), prepare: () => Promise.reject(e) };
   }
   return new MlflowTracker({ client, store, ...(options.onEvent === undefined ? {} : { onEvent: options.onEvent }) });
 }

@@ -1,7 +1,9 @@
 import type { MlflowClient } from '@wus/mlflow-js';
 import type { LocalRunStore } from '../local-store.js';
 import type {
+  DatasetInput,
   MetricPoint,
+  ModelSpec,
   ParamValue,
   RunHandle,
   StartRunOptions,
@@ -9,9 +11,9 @@ import type {
   TerminalRunStatus,
   Tracker,
 } from '../tracker.js';
-import { normalizeMetrics, normalizeParams, normalizeTags } from '../validation.js';
+import { normalizeDatasetInputs, normalizeMetrics, normalizeModel, normalizeParams, normalizeTags } from '../validation.js';
 import { isFatalForTracker, isTransient, trackingServerError } from './errors.js';
-import { ReplicationContext, pointId, reconcileRun } from './replicate.js';
+import { ReplicationContext, mlflowExperimentUrl, mlflowRunUrl, pointId, reconcileRun } from './replicate.js';
 
 /** What the tracker tells the user about the server (the app prints `message`). */
 export interface MlflowTrackerEvent {
@@ -21,10 +23,12 @@ export interface MlflowTrackerEvent {
    * `run-failed`: the server refused something for one run (it stays complete locally).
    * `pending`: a run ended before reaching the server; `wus sync` will upload it.
    * `fatal`: no run can be replicated (credentials, not an MLflow server, deleted experiment).
+   * `created`: a run now exists on the server; `url` is its page.
    */
-  readonly kind: 'offline' | 'online' | 'run-failed' | 'pending' | 'fatal';
+  readonly kind: 'offline' | 'online' | 'run-failed' | 'pending' | 'fatal' | 'created';
   readonly message: string;
   readonly runId?: string;
+  readonly url?: string;
   readonly error?: Error;
 }
 
@@ -48,6 +52,8 @@ type Op =
   | { readonly kind: 'create' }
   | { readonly kind: 'batch'; readonly params?: Record<string, string>; readonly tags?: Record<string, string>; readonly metrics?: readonly { key: string; value: number; step: number; timestamp: number }[] }
   | { readonly kind: 'artifact'; readonly name: string }
+  | { readonly kind: 'inputs'; readonly datasets: readonly DatasetInput[] }
+  | { readonly kind: 'model'; readonly name: string }
   | { readonly kind: 'end' }
   | { readonly kind: 'reconcile' };
 
@@ -131,26 +137,32 @@ export class MlflowTracker implements Tracker {
     const remote = this.remoteRunId(localRunId);
     if (remote === undefined || !this.isOnline) return undefined;
     const id = await this.ctx.experimentId(experiment);
-    const base = this.trackingUri.replace(/\/+$/, '');
-    return { run: `${base}/#/experiments/${id}/runs/${remote}`, experiment: `${base}/#/experiments/${id}?workflowType=machine_learning` };
+    return { run: mlflowRunUrl(this.trackingUri, id, remote), experiment: mlflowExperimentUrl(this.trackingUri, id) };
+  }
+
+  /**
+   * Credentials, URI and experiment, checked before anything is done: a run that can never reach
+   * the server should fail before data loads and training, not after. An unreachable server is
+   * no error (runs go on locally, see the class comment).
+   */
+  async prepare(experiment: string): Promise<void> {
+    if (this.fatal !== undefined) throw this.fatal;
+    if (!this.online) return;
+    try {
+      await this.ctx.experimentId(experiment);
+    } catch (e) {
+      const err = trackingServerError(e, this.trackingUri, `Preparing MLflow experiment "${experiment}" at ${this.trackingUri}`);
+      if (!isTransient(e)) {
+        if (isFatalForTracker(err)) this.fatal = err;
+        throw err;
+      }
+      this.goOffline(err);
+    }
   }
 
   async startRun(options: StartRunOptions): Promise<RunHandle> {
-    if (this.fatal !== undefined) throw this.fatal;
-    // Credentials, URI and experiment are checked before the local run exists: a run that can
-    // never reach the server should fail before training, not after.
-    if (this.online) {
-      try {
-        await this.ctx.experimentId(options.experiment);
-      } catch (e) {
-        const err = trackingServerError(e, this.trackingUri, `Preparing MLflow experiment "${options.experiment}" at ${this.trackingUri}`);
-        if (!isTransient(e)) {
-          if (isFatalForTracker(err)) this.fatal = err;
-          throw err;
-        }
-        this.goOffline(err);
-      }
-    }
+    // Also before the local run exists, for callers that did not prepare.
+    await this.prepare(options.experiment);
     const local = await this.ctx.store.startRun(options);
     const replica: Replica = { localId: local.id, name: options.name, dirty: false, reconciling: false, version: 0, ended: false, failed: undefined };
     this.replicas.push(replica);
@@ -268,14 +280,28 @@ export class MlflowTracker implements Tracker {
   private async execute(replica: Replica, op: Op): Promise<void> {
     const { ctx } = this;
     switch (op.kind) {
-      case 'reconcile':
-        await reconcileRun(ctx, replica.localId);
+      case 'reconcile': {
+        const report = await reconcileRun(ctx, replica.localId);
+        if (report.created) this.announce(replica, report.experimentId, report.remoteRunId);
         return;
+      }
       case 'create': {
         const details = await ctx.store.getRun(replica.localId);
-        const remoteId = await ctx.createRemote(details, await ctx.experimentId(details.info.experiment));
+        const experimentId = await ctx.experimentId(details.info.experiment);
+        const remoteId = await ctx.createRemote(details, experimentId);
         // Params and tags given to startRun (later ones are queued after this op; sending them twice is harmless).
         await ctx.client.metrics.logBatch(remoteId, { params: { ...details.params }, tags: { ...details.tags } });
+        this.announce(replica, experimentId, remoteId);
+        return;
+      }
+      case 'inputs':
+        await ctx.replicateInputs(op.datasets, this.remoteIdOf(replica));
+        return;
+      case 'model': {
+        const remoteId = this.remoteIdOf(replica);
+        const details = await ctx.store.getRun(replica.localId);
+        const model = details.models.find((m) => m.name === op.name);
+        if (model !== undefined) await ctx.replicateModel(replica.localId, remoteId, await ctx.experimentId(details.info.experiment), model);
         return;
       }
       case 'batch': {
@@ -296,6 +322,12 @@ export class MlflowTracker implements Tracker {
         return;
       }
     }
+  }
+
+  /** Tells the user where a run is, as soon as it exists on the server. */
+  private announce(replica: Replica, experimentId: string, remoteId: string): void {
+    const url = mlflowRunUrl(this.trackingUri, experimentId, remoteId);
+    this.emit({ kind: 'created', runId: replica.localId, url, message: `run "${replica.name}" → ${url}` });
   }
 
   private remoteIdOf(replica: Replica): string {
@@ -433,6 +465,18 @@ class MlflowRunHandle implements RunHandle {
   async logArtifact(name: string, data: Uint8Array | string): Promise<void> {
     await this.local.logArtifact(name, data);
     this.tracker.submit(this.replica, { kind: 'artifact', name });
+  }
+
+  async logInputs(datasets: readonly DatasetInput[]): Promise<void> {
+    const normalized = normalizeDatasetInputs(datasets, this.id);
+    await this.local.logInputs(normalized);
+    this.tracker.submit(this.replica, { kind: 'inputs', datasets: normalized });
+  }
+
+  async logModel(model: ModelSpec): Promise<void> {
+    normalizeModel(model, this.id);
+    await this.local.logModel(model);
+    this.tracker.submit(this.replica, { kind: 'model', name: model.name });
   }
 
   async flush(): Promise<void> {

@@ -1,11 +1,35 @@
-import { MLFLOW_TAGS, searchLiteral, type MetricInput, type MlflowClient, type RunStatus as MlflowRunStatus } from '@wus/mlflow-js';
+import {
+  MLFLOW_TAGS,
+  searchLiteral,
+  type DatasetInput as MlflowDatasetInput,
+  type MetricInput,
+  type MlflowClient,
+  type Run,
+  type RunStatus as MlflowRunStatus,
+} from '@wus/mlflow-js';
 import { TrackingServerError } from '../errors.js';
 import type { LocalRunStore } from '../local-store.js';
-import type { RunDetails } from '../store-types.js';
+import type { RunDetails, StoredModel } from '../store-types.js';
+import type { DatasetInput } from '../tracker.js';
 import { trackingServerError } from './errors.js';
 
 /** Tag that ties an MLflow run to the local run it replicates (how `wus sync` finds it again). */
 export const LOCAL_RUN_ID_TAG = 'wus.localRunId';
+
+/** MLflow's input tag naming the split a data set served as. */
+export const DATASET_CONTEXT_TAG = 'mlflow.data.context';
+
+/** The page of a run in MLflow's UI. */
+export function mlflowRunUrl(trackingUri: string, experimentId: string, runId: string): string {
+  return `${trackingUri.replace(/\/+$/, '')}/#/experiments/${experimentId}/runs/${runId}`;
+}
+
+/** The runs table of an experiment (`workflowType=machine_learning`: MLflow 3 otherwise opens its GenAI traces page). */
+export function mlflowExperimentUrl(trackingUri: string, experimentId: string): string {
+  return `${trackingUri.replace(/\/+$/, '')}/#/experiments/${experimentId}?workflowType=machine_learning`;
+}
+
+const datasetKey = (d: Pick<DatasetInput, 'name' | 'digest' | 'context'>) => `${d.name}\u0000${d.digest}\u0000${d.context}`;
 
 /** Identity of a metric point for de-duplication: MLflow keeps every (key, step, timestamp). */
 export function pointId(key: string, step: number, timestamp: number): string {
@@ -22,6 +46,9 @@ export interface ReconcileReport {
   readonly tagsSent: number;
   readonly metricsSent: number;
   readonly artifactsUploaded: number;
+  readonly datasetsSent: number;
+  /** Logged models created, or completed after an interrupted upload. */
+  readonly modelsSent: number;
   readonly statusUpdated: boolean;
   /** Problems of the local copy that were worked around (torn lines…). */
   readonly localIssues: readonly string[];
@@ -97,19 +124,95 @@ export class ReplicationContext {
     });
     // Two copies can only come from a create whose answer was lost; keep using the first.
     const id = runs.items[0]?.info.runId;
-    if (id !== undefined) this.remoteIds.set(localRunId, id);
+    if (id !== undefined) await this.learned(localRunId, experimentId, id);
     return id;
   }
 
+  /** Remembers a remote id, here and in the run's replica record (`wus runs show` prints it). */
+  private async learned(localRunId: string, experimentId: string, remoteId: string): Promise<void> {
+    this.remoteIds.set(localRunId, remoteId);
+    await this.store.recordReplica(localRunId, this.trackingUri, { experimentId, runId: remoteId });
+  }
+
   /** Creates the MLflow run of a local run (its parent first when needed). Returns its id. */
-  async createRemote(details: Pick<RunDetails, 'info'>, experimentId: string): Promise<string> {
+  async createRemote(details: Pick<RunDetails, 'info' | 'tags'>, experimentId: string): Promise<string> {
     const { info } = details;
     const tags: Record<string, string> = { [LOCAL_RUN_ID_TAG]: info.runId };
     if (info.parentRunId !== null) tags[MLFLOW_TAGS.parentRunId] = await this.ensureRemote(info.parentRunId);
-    const run = await this.client.runs.create({ experimentId, runName: info.name, startTime: info.startTime, tags });
-    this.remoteIds.set(info.runId, run.info.runId);
+    const user = details.tags[MLFLOW_TAGS.user];
+    const run = await this.client.runs.create({ experimentId, runName: info.name, startTime: info.startTime, tags, ...(user === undefined ? {} : { userId: user }) });
     this.known.set(info.runId, new Set());
+    await this.learned(info.runId, experimentId, run.info.runId);
     return run.info.runId;
+  }
+
+  /** Sends the run's data-set inputs the server lacks (by name, digest and context). Returns how many. */
+  async replicateInputs(localInputs: readonly DatasetInput[], remoteId: string, remote?: Run): Promise<number> {
+    if (localInputs.length === 0) return 0;
+    const there = new Set(
+      ((remote ?? (await this.client.runs.get(remoteId))).inputs.datasetInputs).map((d) =>
+        datasetKey({ name: d.dataset.name, digest: d.dataset.digest, context: d.tags[DATASET_CONTEXT_TAG] ?? '' }),
+      ),
+    );
+    const missing = localInputs.filter((d) => !there.has(datasetKey(d)));
+    if (missing.length === 0) return 0;
+    const datasets: MlflowDatasetInput[] = missing.map(({ context, ...dataset }) => ({ dataset, tags: { [DATASET_CONTEXT_TAG]: context } }));
+    await this.client.runs.logInputs(remoteId, { datasets });
+    return missing.length;
+  }
+
+  /**
+   * Brings a run's logged model up to date on the server, idempotently: found by (source run,
+   * name) or created; its files uploaded when it is not READY yet (those already there with the
+   * right size are skipped), then finalized READY; linked to the run as an output; registered
+   * when asked and not yet done. Returns whether anything was sent.
+   */
+  async replicateModel(localRunId: string, remoteId: string, experimentId: string, model: StoredModel): Promise<boolean> {
+    const { client } = this;
+    let sent = false;
+    let remote = (
+      await client.loggedModels.searchAll({
+        experimentIds: [experimentId],
+        filter: `source_run_id = ${searchLiteral(remoteId)} AND name = ${searchLiteral(model.name)}`,
+        orderBy: [{ fieldName: 'creation_timestamp', ascending: true }],
+      })
+    )[0];
+    if (remote === undefined) {
+      remote = await client.loggedModels.create({
+        experimentId,
+        name: model.name,
+        sourceRunId: remoteId,
+        ...(model.modelType === undefined ? {} : { modelType: model.modelType }),
+        params: model.params,
+        tags: { ...model.tags, [LOCAL_RUN_ID_TAG]: localRunId },
+      });
+      sent = true;
+    }
+    await this.store.recordReplica(localRunId, this.trackingUri, { experimentId, runId: remoteId, models: { [model.name]: remote.modelId } });
+    if (remote.status !== 'READY') {
+      // A model PENDING from an earlier attempt may hold some of its files already.
+      const there = new Map(sent ? [] : (await client.artifacts.listAllOfModel(remote)).map((f) => [f.path, f.fileSize]));
+      for (const rel of model.files) {
+        const data = await this.store.readArtifact(localRunId, `${model.artifactPath}/${rel}`);
+        if (there.get(rel) !== data.byteLength) await client.artifacts.uploadToModel(remote, rel, data);
+      }
+      remote = await client.loggedModels.finalize(remote.modelId, 'READY');
+      sent = true;
+    }
+    const run = await client.runs.get(remoteId);
+    if (!run.outputs.modelOutputs.some((o) => o.modelId === remote.modelId)) {
+      await client.runs.logOutputs(remoteId, [{ modelId: remote.modelId, step: model.step ?? 0 }]);
+      sent = true;
+    }
+    const registered = model.registeredModelName;
+    if (registered !== undefined) {
+      const versions = await client.registry.searchModelVersionsAll({ filter: `name = ${searchLiteral(registered)} and run_id = ${searchLiteral(remoteId)}` });
+      if (!versions.some((v) => v.source === `models:/${remote.modelId}`)) {
+        await client.registry.registerLoggedModel(remote, registered, { tags: { [LOCAL_RUN_ID_TAG]: localRunId } });
+        sent = true;
+      }
+    }
+    return sent;
   }
 
   /** The remote id of a local run, creating the remote run (but not copying its data) when missing. */
@@ -141,7 +244,8 @@ function targetStatus(details: RunDetails): { status: MlflowRunStatus; endTime: 
  * Brings the MLflow copy of one local run up to date, sending only what is missing. Running
  * it again sends nothing: the run is found by its `wus.localRunId` tag, params and tags are
  * compared with the server's, metric points by (key, step, timestamp) against the server's
- * history, artifacts by path and size, status and end time by value.
+ * history, artifacts by path and size, data-set inputs by (name, digest, context), logged
+ * models by (source run, name) and status, status and end time by value.
  */
 export async function reconcileRun(ctx: ReplicationContext, localRunId: string): Promise<ReconcileReport> {
   const details = await ctx.store.getRun(localRunId);
@@ -186,15 +290,21 @@ export async function reconcileRun(ctx: ReplicationContext, localRunId: string):
     }
 
     let artifactsUploaded = 0;
-    if (details.artifacts.length > 0) {
+    // A logged model's files go to the model (below), not to the run's artifacts.
+    const runArtifacts = details.artifacts.filter((a) => !details.models.some((m) => a.name.startsWith(`${m.artifactPath}/`)));
+    if (runArtifacts.length > 0) {
       const there = new Map<string, number | undefined>();
       if (!created) for (const f of await client.artifacts.listAll(remoteId)) there.set(f.path, f.fileSize);
-      for (const a of details.artifacts) {
+      for (const a of runArtifacts) {
         if (there.has(a.name) && there.get(a.name) === a.size) continue;
         await client.artifacts.upload(remoteId, a.name, await ctx.store.readArtifact(info.runId, a.name));
         artifactsUploaded++;
       }
     }
+
+    const datasetsSent = await ctx.replicateInputs(details.inputs, remoteId, remote);
+    let modelsSent = 0;
+    for (const m of details.models) if (await ctx.replicateModel(info.runId, remoteId, experimentId, m)) modelsSent++;
 
     let statusUpdated = false;
     const target = targetStatus(details);
@@ -212,6 +322,8 @@ export async function reconcileRun(ctx: ReplicationContext, localRunId: string):
       tagsSent: Object.keys(tags).length,
       metricsSent: metrics.length,
       artifactsUploaded,
+      datasetsSent,
+      modelsSent,
       statusUpdated,
       localIssues: details.issues.map((i) => `${i.kind}: ${i.message}`),
     };

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { BATCH_NORM_TRAIN_GRAD, FULL_UPDATE, Sgd, Trainer, selectBackend, type SkipPolicy, type UpdatePlan } from '@wus/core';
-import { tinyConvNet, toyDataset } from '@wus/core/testing';
+import { BATCH_NORM_TRAIN_GRAD, FULL_UPDATE, selectBackend, type UpdatePlan } from '@wus/core';
+import { kernelsOfPlanStep, tinyConvNet, tinyPlanStep } from '@wus/core/testing';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { wasmKernels } from './package.js';
 
@@ -9,21 +9,9 @@ import { wasmKernels } from './package.js';
  * kernels under it, in a training step with layer-wise plans: truncated backprop must reach
  * into the fused kernel, which otherwise computes dx eagerly.
  */
-const fixed = (plan: UpdatePlan): SkipPolicy => ({ description: 'fixed', plan: () => plan });
 const count = (names: string[], name: string) => names.filter((n) => n === name).length;
-
-/** The shared tiny conv net: conv (0) → BN (1) → ReLU → pool → conv (2) → ReLU → flatten → dense (3) → ReLU → dense (4). */
-function setup(plan: UpdatePlan = FULL_UPDATE, model = tinyConvNet(1)) {
-  const data = toyDataset({ count: 16, sampleShape: [8, 8, 2], numClasses: 3, seed: 2 });
-  const trainer = new Trainer({ model, data, optimizer: new Sgd({ momentum: 0.9 }), policy: fixed(plan), epochs: 1, batchSize: 16, lr: 0.1, seed: 3 });
-  const batch = [...data.train.batches({ batchSize: 16 })][0]!;
-  return { model, trainer, batch, data };
-}
-
-async function kernelsOf(plan: UpdatePlan): Promise<string[]> {
-  const { trainer, batch } = setup(plan);
-  return (await tf.profile(() => tf.dispose(Object.values(trainer.trainStep(batch.x, batch.y, plan))))).kernels.map((k) => k.name);
-}
+const setup = tinyPlanStep;
+const kernelsOf = kernelsOfPlanStep;
 
 describe('fused BatchNorm in layer-wise plans (cpu backend, these kernels)', () => {
   beforeAll(async () => {

@@ -3,3 +3,4 @@ export * from './array-split.js';
 export * from './simulate.js';
 export * from './scripted-model.js';
 export * from './tiny-convnet.js';
+export * from './plan-steps.js';

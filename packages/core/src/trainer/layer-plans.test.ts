@@ -6,26 +6,13 @@ import { takeFlops } from '../kernels/flop-counter.js';
 import * as nn from '../nn/index.js';
 import { Sgd } from '../optim/sgd.js';
 import { FULL_UPDATE, type UpdatePlan } from '../plan/update-plan.js';
-import type { SkipPolicy } from '../policy/skip-policy.js';
 import { toyDataset } from '../testing/array-split.js';
-import { tinyConvNet } from '../testing/tiny-convnet.js';
+import { fixedPolicy, kernelsOfPlanStep, tinyPlanStep } from '../testing/plan-steps.js';
 import { Trainer } from './trainer.js';
 
-const fixed = (plan: UpdatePlan): SkipPolicy => ({ description: 'fixed', plan: () => plan });
 const count = (names: string[], name: string) => names.filter((n) => n === name).length;
-
 /** The shared tiny conv net: conv (0) → BN (1) → ReLU → pool → conv (2) → ReLU → flatten → dense (3) → ReLU → dense (4). */
-function setup(plan: UpdatePlan = FULL_UPDATE, model = tinyConvNet(1)) {
-  const data = toyDataset({ count: 16, sampleShape: [8, 8, 2], numClasses: 3, seed: 2 });
-  const trainer = new Trainer({ model, data, optimizer: new Sgd({ momentum: 0.9 }), policy: fixed(plan), epochs: 1, batchSize: 16, lr: 0.1, seed: 3 });
-  const batch = [...data.train.batches({ batchSize: 16 })][0]!;
-  return { model, trainer, batch, data };
-}
-
-async function kernelsOf(plan: UpdatePlan): Promise<string[]> {
-  const { trainer, batch } = setup(plan);
-  return (await tf.profile(() => tf.dispose(Object.values(trainer.trainStep(batch.x, batch.y, plan))))).kernels.map((k) => k.name);
-}
+const setup = (plan: UpdatePlan = FULL_UPDATE) => tinyPlanStep(plan);
 
 describe('layer-wise plans: truncated backprop (cpu backend)', () => {
   beforeAll(async () => {
@@ -34,20 +21,20 @@ describe('layer-wise plans: truncated backprop (cpu backend)', () => {
 
   it('freezing the front runs no dW and no dX below the lowest updated parameter', async () => {
     // conv 1 and its BN frozen: conv 2 gets dW but no dX (its input comes from the frozen front).
-    const belowConv2 = await kernelsOf({ groups: FULL_UPDATE.groups, freezeBelowDepth: 2 });
+    const belowConv2 = await kernelsOfPlanStep({ groups: FULL_UPDATE.groups, freezeBelowDepth: 2 });
     expect(count(belowConv2, 'Conv2DBackpropFilter')).toBe(1);
     expect(count(belowConv2, 'Conv2DBackpropInput')).toBe(0);
     // 2 forward + 2 dW + 2 dX (dense 2 → dense 1 → flatten, to reach conv 2).
     expect(count(belowConv2, 'BatchMatMul')).toBe(6);
     // Both convolutions frozen: no convolution gradient at all; dense 1 needs no dX either.
-    const classifierOnly = await kernelsOf({ groups: FULL_UPDATE.groups, freezeBelowDepth: 3 });
+    const classifierOnly = await kernelsOfPlanStep({ groups: FULL_UPDATE.groups, freezeBelowDepth: 3 });
     expect(count(classifierOnly, 'Conv2DBackpropFilter')).toBe(0);
     expect(count(classifierOnly, 'Conv2DBackpropInput')).toBe(0);
     expect(count(classifierOnly, 'BatchMatMul')).toBe(2 + 2 + 1);
   });
 
   it('a frozen layer by name keeps the input gradients that reach layers below it', async () => {
-    const k = await kernelsOf({ groups: FULL_UPDATE.groups, freezeLayers: ['conv2d_2'] });
+    const k = await kernelsOfPlanStep({ groups: FULL_UPDATE.groups, freezeLayers: ['conv2d_2'] });
     expect(count(k, 'Conv2DBackpropFilter')).toBe(1); // conv 1 only
     expect(count(k, 'Conv2DBackpropInput')).toBe(1); // through conv 2, to reach BN and conv 1
   });
@@ -125,7 +112,7 @@ describe('frozen-prefix cache (cpu backend)', () => {
     const toy = toyDataset({ count: 40, sampleShape: [8, 8, 1], numClasses: 3, seed: 12 });
     const data = augmented ? { ...toy, train: { ...toy.train, deterministic: false } } : toy;
     const optimizer = new Sgd({ momentum: 0.9 });
-    const trainer = new Trainer({ model, data, optimizer, policy: fixed(plan), epochs, batchSize: 8, lr: 0.05, seed: 13, prefixCacheBytes: cacheBytes });
+    const trainer = new Trainer({ model, data, optimizer, policy: fixedPolicy(plan), epochs, batchSize: 8, lr: 0.05, seed: 13, prefixCacheBytes: cacheBytes });
     const result = await trainer.fit();
     const weights = model.parameters.map((p) => Array.from(p.variable.dataSync()));
     model.dispose();
@@ -158,7 +145,7 @@ describe('frozen-prefix cache (cpu backend)', () => {
 
   it('rejects a budget that is not a size', () => {
     const data = toyDataset({ count: 8, sampleShape: [8, 8, 1], numClasses: 3, seed: 1 });
-    expect(() => new Trainer({ model: lenetLike(1), data, optimizer: new Sgd(), policy: fixed(plan), epochs: 1, batchSize: 8, lr: 0.1, seed: 1, prefixCacheBytes: -1 })).toThrow(
+    expect(() => new Trainer({ model: lenetLike(1), data, optimizer: new Sgd(), policy: fixedPolicy(plan), epochs: 1, batchSize: 8, lr: 0.1, seed: 1, prefixCacheBytes: -1 })).toThrow(
       /prefix cache budget must be a size in bytes ≥ 0, got -1/,
     );
   });

@@ -42,6 +42,8 @@ export function addTrainingFlags(cmd: Command): Command {
     .option('--keep-checkpoints <k>', 'checkpoints kept per trial, the newest (default 2; 0: none, the run cannot be resumed)', number('--keep-checkpoints'))
     .option('--checkpoint-steps <n>', 'also checkpoint every n steps (default: at each epoch end only)', number('--checkpoint-steps'))
     .option('--resume <run>', 'continue a run that stopped (killed, interrupted, disk full) from its last checkpoint: its id or a unique prefix')
+    .option('--test-every-epoch', 'also measure test accuracy after every epoch (untimed, recorded only)')
+    .option('--tag <key=value>', 'extra tag on every run of this command, e.g. study=fmnist (repeatable)', collect)
     .option('--json', 'print the result as JSON on stdout');
 }
 
@@ -73,6 +75,8 @@ export interface TrainingFlags {
   keepCheckpoints?: number;
   checkpointSteps?: number;
   resume?: string;
+  testEveryEpoch?: boolean;
+  tag?: string[];
   json?: boolean;
 }
 
@@ -102,5 +106,14 @@ export function flagsToConfig(f: TrainingFlags): Record<string, unknown> {
     registerModel: f.registerModel,
     keepCheckpoints: f.keepCheckpoints,
     checkpointSteps: f.checkpointSteps,
+    testEveryEpoch: f.testEveryEpoch,
+    tags: f.tag === undefined ? undefined : Object.fromEntries(f.tag.map(parseTag)),
   };
+}
+
+/** `key=value` of `--tag`; the value may contain `=`. */
+function parseTag(v: string): [string, string] {
+  const at = v.indexOf('=');
+  if (at < 1) throw new ConfigError(`--tag must be key=value, e.g. --tag study=fmnist; got "${v}"`);
+  return [v.slice(0, at), v.slice(at + 1)];
 }

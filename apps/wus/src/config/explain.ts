@@ -32,6 +32,8 @@ export const FLAG_OF: Readonly<Record<string, string>> = {
   control: '--control',
   keepCheckpoints: '--keep-checkpoints',
   checkpointSteps: '--checkpoint-steps',
+  testEveryEpoch: '--test-every-epoch',
+  tags: '--tag',
 };
 
 /**

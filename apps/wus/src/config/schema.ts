@@ -48,6 +48,11 @@ export const trainConfig = z
     plugins: z.array(z.string().min(1)).default([]).describe('plugin modules to load: file paths or package names'),
     keepCheckpoints: z.number().int().min(0).default(2).describe('checkpoints kept per trial, the newest (0: none are written and the run cannot be resumed)'),
     checkpointSteps: z.number().int().positive().optional().describe('also write a checkpoint every N steps (one is always written at each epoch end)'),
+    testEveryEpoch: z.boolean().default(false).describe('also measure test accuracy after every epoch (untimed, recorded only; policies see validation metrics): for time to accuracy on test data'),
+    tags: z
+      .record(z.string().regex(/^[A-Za-z0-9_.\- /]{1,250}$/, 'tag keys are letters, digits, _ - . space /'), z.string().max(5000))
+      .default({})
+      .describe('extra tags on every run (the study and its trials), e.g. { study: fmnist-2026 }: group runs in the store and in MLflow'),
   })
   .strict();
 

@@ -267,6 +267,7 @@ export class ExperimentRunner {
       data: session.data,
       optimizer,
       prefixCacheBytes: c.prefixCache,
+      testEveryEpoch: c.testEveryEpoch,
       stop: this.stop,
       ...(extra.checkpoints === undefined ? {} : { checkpoints: extra.checkpoints }),
       ...(extra.onEvaluationProgress === undefined ? {} : { onEvaluationProgress: extra.onEvaluationProgress }),
@@ -432,6 +433,8 @@ export class ExperimentRunner {
 
   private tags(session: Session, extra: Record<string, string>): Record<string, string> {
     return {
+      // The user's own first: the tags wus sets mean what they say.
+      ...session.config.tags,
       backend: session.backend.name,
       'backend.reason': session.backend.reason,
       model: session.config.model,

@@ -55,6 +55,18 @@ describe('Trainer', () => {
     expect(seen[0]).toBe(`validation ${Math.min(10, val)}/${val}`);
   });
 
+  it('with testEveryEpoch, records each epoch\'s test score outside the timed steps, the same weights and decisions as without', async () => {
+    const plain = await new Trainer(options()).fit();
+    const tested = await new Trainer(options({ testEveryEpoch: true })).fit();
+    for (const [i, e] of tested.epochs.entries()) {
+      expect(e.metrics['test_accuracy']).toBeGreaterThanOrEqual(0);
+      expect(e.metrics['loss']).toBe(plain.epochs[i]!.metrics['loss']);
+      expect(plain.epochs[i]!.metrics).not.toHaveProperty('test_accuracy');
+    }
+    // The last epoch's test score is the final one: evaluation changes nothing.
+    expect(tested.epochs[tested.epochs.length - 1]!.metrics['test_accuracy']).toBe(tested.test!['accuracy']);
+  });
+
   it('is reproducible: same seed, same data order and initialisation → identical results', async () => {
     const a = await new Trainer(options()).fit();
     const b = await new Trainer(options()).fit();

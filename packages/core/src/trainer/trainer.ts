@@ -79,6 +79,12 @@ export interface TrainerOptions {
    * for progress displays (a test split of 10 000 images can take minutes on a large network).
    */
   readonly onEvaluationProgress?: (split: EvaluationSplit, done: number, total: number) => void;
+  /**
+   * Also evaluate the test split after every epoch (`test_loss`, `test_accuracy` in the epoch's
+   * metrics), outside the timed training steps: for time-to-accuracy on test data in studies.
+   * Policies decide on validation metrics; the test metrics are recorded only.
+   */
+  readonly testEveryEpoch?: boolean;
 }
 
 /** Which split an evaluation pass reads: validation after each epoch, test at the end. */
@@ -433,6 +439,11 @@ export class Trainer {
       const val = this.evaluate(this.o.data.validation, 'validation');
       metrics['val_loss'] = val['loss']!;
       metrics['val_accuracy'] = val['accuracy']!;
+    }
+    if (this.o.testEveryEpoch === true && this.o.data.test !== undefined) {
+      const test = this.evaluate(this.o.data.test, 'test');
+      metrics['test_loss'] = test['loss']!;
+      metrics['test_accuracy'] = test['accuracy']!;
     }
     const evaluation: EvaluationRecord = { epoch: this.epoch, metrics, fullyUpdated: p.skippedSteps === 0, layerChange: this.layerChange.measure() };
     this.evaluations.push(evaluation);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FULL_UPDATE, Sgd, Trainer, skipWeights, type Model, type UpdatePlan } from '@wus/core';
+import { FULL_UPDATE, Sgd, Trainer, depthForCostShare, describeStructure, skipWeights, type Model, type UpdatePlan } from '@wus/core';
 import { toyDataset } from '@wus/core/testing';
 import type { BenchModel } from './models.js';
 import { median, relativeSpread } from './stats.js';
@@ -11,6 +11,29 @@ export interface MeasureOptions {
   readonly reps: number;
   /** Also run one profiled full and one profiled bias-only step (kernel timings). */
   readonly profile: boolean;
+  /**
+   * Also time, in the same repetitions, what the cost split needs: the optimizer's update of
+   * every parameter alone, and the step of WUS's "front" scope — the leading layers holding at
+   * most this share of the forward FLOPs frozen — with and without the frozen prefix's forward
+   * (what the trainer's prefix cache removes).
+   */
+  readonly frontShare?: number;
+}
+
+/** The extra timings of `MeasureOptions.frontShare` (medians, ms). */
+export interface FrontMeasurement {
+  /** Leading layers frozen (the plan's freezeBelowDepth) and their share of the forward FLOPs. */
+  readonly depth: number;
+  readonly flopShare: number;
+  /** SGD-with-momentum update of every parameter, from ready gradients. */
+  readonly updateMs: number;
+  /** A step with the front frozen (no dW, no dX below it), its forward run in full. */
+  readonly frontStepMs: number;
+  /**
+   * The same step from the frozen prefix's cached output (the trainer's prefix cache computes
+   * it once per sample, then reuses it): the tail's forward and backward only.
+   */
+  readonly cachedFrontStepMs: number;
 }
 
 /** A plan the backend cannot run (stock tfjs wasm has no Conv2DBackpropFilter): NaN, and why. */
@@ -45,6 +68,7 @@ export interface Measurement {
   readonly parameters: number;
   readonly full?: StepProfile;
   readonly biasOnly?: StepProfile;
+  readonly front?: FrontMeasurement;
 }
 
 /** The "forward" plan: no group updated, so Trainer.trainStep runs its forward-only path. */
@@ -61,10 +85,11 @@ export async function measureModel(spec: BenchModel, o: MeasureOptions): Promise
   const model = spec.build(o.width, 1);
   try {
     const data = toyDataset({ count: o.batch, sampleShape: spec.inputShape, numClasses: spec.numClasses, seed: 7 });
+    const optimizer = new Sgd({ momentum: 0.9 });
     const trainer = new Trainer({
       model,
       data,
-      optimizer: new Sgd({ momentum: 0.9 }),
+      optimizer,
       policy: { description: 'bench', plan: () => FULL_UPDATE },
       epochs: 1,
       batchSize: o.batch,
@@ -82,6 +107,7 @@ export async function measureModel(spec: BenchModel, o: MeasureOptions): Promise
       return ms;
     };
     const runs = { forward: [] as number[], full: [] as number[], biasOnly: [] as number[] };
+    const front = o.frontShare === undefined ? undefined : frontTimer(model, trainer, optimizer, batch, o.frontShare);
     let fullFails: string | undefined;
     const tryStep = async (plan: UpdatePlan): Promise<number> => {
       if (fullFails !== undefined) return Number.NaN;
@@ -97,10 +123,12 @@ export async function measureModel(spec: BenchModel, o: MeasureOptions): Promise
       const f = await step(FORWARD_ONLY);
       const u = await tryStep(FULL_UPDATE);
       const b = await step(bias);
+      const fr = front === undefined ? undefined : { step: await step(front.plan), cached: await front.cachedStep(), update: await front.update() };
       if (r >= o.warmup) {
         runs.forward.push(f);
         runs.full.push(u);
         runs.biasOnly.push(b);
+        if (fr !== undefined) front!.runs.push(fr);
       }
     }
     let full: StepProfile | undefined;
@@ -110,6 +138,7 @@ export async function measureModel(spec: BenchModel, o: MeasureOptions): Promise
       biasOnly = await profileStep(model, o.batch, () => trainer.trainStep(batch.x, batch.y, bias));
     }
     tf.dispose([batch.x, batch.y]);
+    front?.dispose();
     return {
       forwardMs: median(runs.forward),
       fullStepMs: median(runs.full),
@@ -120,10 +149,61 @@ export async function measureModel(spec: BenchModel, o: MeasureOptions): Promise
       parameters: model.parameters.reduce((n, p) => n + p.variable.size, 0),
       ...(full === undefined ? {} : { full }),
       ...(biasOnly === undefined ? {} : { biasOnly }),
+      ...(front === undefined
+        ? {}
+        : {
+            front: {
+              depth: front.depth,
+              flopShare: front.flopShare,
+              updateMs: median(front.runs.map((x) => x.update)),
+              frontStepMs: median(front.runs.map((x) => x.step)),
+              cachedFrontStepMs: median(front.runs.map((x) => x.cached)),
+            },
+          }),
     };
   } finally {
     model.dispose();
   }
+}
+
+/**
+ * The front-scope plan (as WUS's scope "front" builds it: depthForCostShare) and timers for the
+ * update alone and for the front step on cached prefix output. The update is the trainer's
+ * optimizer applied to zero gradients at LR 0: the same kernels as a step's update, the weights
+ * unchanged. The prefix output is computed once, in inference mode, as the cache does.
+ */
+function frontTimer(model: Model, trainer: Trainer, optimizer: Sgd, batch: { x: tf.Tensor; y: tf.Tensor1D }, share: number) {
+  const structure = model.structure ?? describeStructure(model.name, model.parameters);
+  const depth = depthForCostShare(structure, share);
+  const flopShare = structure.layers.filter((l) => l.depth < depth).reduce((n, l) => n + l.flops, 0) / structure.flops;
+  const stages = model.stages;
+  const prefix = stages === undefined ? 0 : stages.frozenPrefix(depth);
+  const plan: UpdatePlan = { groups: FULL_UPDATE.groups, freezeBelowDepth: depth };
+  const cachedInput = prefix === 0 ? batch.x : tf.tidy(() => stages!.forwardRange(batch.x, 0, prefix, false));
+  const grads = model.parameters.map((param) => ({ param, grad: tf.zerosLike(param.variable), lr: 0 }));
+  const runs: { step: number; cached: number; update: number }[] = [];
+  const timed = async (run: () => tf.Tensor[]): Promise<number> => {
+    const t = performance.now();
+    const out = run();
+    // Reading one value back waits for the device, as a step's loss does.
+    await (out[0] ?? model.parameters[0]!.variable).data();
+    const ms = performance.now() - t;
+    tf.dispose(out);
+    return ms;
+  };
+  return {
+    depth,
+    flopShare,
+    plan,
+    runs,
+    cachedStep: () => timed(() => Object.values(trainer.trainStep(cachedInput, batch.y, plan, prefix))),
+    update: () =>
+      timed(() => {
+        optimizer.apply(grads);
+        return [];
+      }),
+    dispose: () => tf.dispose([...grads.map((g) => g.grad), ...(prefix === 0 ? [] : [cachedInput])]),
+  };
 }
 
 /**

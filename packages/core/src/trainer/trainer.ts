@@ -516,9 +516,13 @@ export class Trainer {
     return this.runPlan(batch.x, batch.y, plan, r, 0);
   }
 
-  /** One step of `plan` on a batch (warm-up, benchmarks, tests), without the prefix cache. */
-  trainStep(x: tf.Tensor, y: tf.Tensor1D, plan: UpdatePlan): StepOutput {
-    return this.runPlan(x, y, plan, this.resolve(plan), 0);
+  /**
+   * One step of `plan` on a batch (warm-up, benchmarks, tests), without the prefix cache.
+   * `fromStage` > 0: `x` is already the output of that many stages (as the cache would hand it
+   * over; they must be frozen by the plan) — how a benchmark times a cached step.
+   */
+  trainStep(x: tf.Tensor, y: tf.Tensor1D, plan: UpdatePlan, fromStage = 0): StepOutput {
+    return this.runPlan(x, y, plan, this.resolve(plan), fromStage);
   }
 
   /**

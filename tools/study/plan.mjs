@@ -25,6 +25,7 @@ export function loadPlan(file = DEFAULT_PLAN) {
     ids.add(p.id);
     if (!['budget', 'main', 'ablation'].includes(p.kind)) throw new Error(`${file}: part ${p.id}: kind must be budget, main or ablation`);
     if (!Array.isArray(p.seeds) || p.seeds.some((s) => !Number.isInteger(s))) throw new Error(`${file}: part ${p.id}: seeds must be a list of integers`);
+    if (p.alsoFrom !== undefined && !plan.parts.some((q) => q.id === p.alsoFrom)) throw new Error(`${file}: part ${p.id}: alsoFrom names no part ("${p.alsoFrom}")`);
     if (!Array.isArray(p.trials) || p.trials[0]?.spec !== 'never') throw new Error(`${file}: part ${p.id}: trials must be a list starting with the baseline (spec: never)`);
   }
   return plan;

@@ -41,17 +41,21 @@ mkdirSync(configDir, { recursive: true });
 const wus = join(REPO_ROOT, 'apps/wus/dist/main.js');
 
 let failed = 0;
-const recorded = await recordedParts(store, plan);
 for (const part of plan.parts) {
   if (onlyParts !== undefined && !onlyParts.includes(part.id)) continue;
   const file = join(configDir, `${plan.study}-${part.id}.json`);
   writeFileSync(file, `${JSON.stringify(partConfig(plan, part, extra), null, 2)}\n`);
   for (const seed of part.seeds) {
     if (onlySeeds !== undefined && !onlySeeds.includes(seed)) continue;
-    const prior = recorded.get(`${part.id}/${seed}`)?.run;
+    // Read again before each: another run.mjs (another piece of the study) may have recorded it meanwhile.
+    const prior = (await recordedParts(store, plan)).get(`${part.id}/${seed}`)?.run;
     const what = `${part.id} seed ${seed}`;
     if (prior?.info.status === 'FINISHED') {
       console.error(`study: ${what}: recorded (study run ${prior.info.runId.slice(0, 8)}), not trained again`);
+      continue;
+    }
+    if (prior?.info.status === 'RUNNING' && prior.info.processState !== 'gone') {
+      console.error(`study: ${what}: being trained by another process (${prior.info.displayStatus}, study run ${prior.info.runId.slice(0, 8)}), left to it`);
       continue;
     }
     if (values.status) {

@@ -28,7 +28,7 @@ node tools/study/run.mjs "$@" || status=$?
 
 # The per-step cost split on this machine's backend (once; delete the file to measure again).
 if [ ! -f "$WUS_HOME/cost-split.json" ]; then
-  node tools/study/cost-split.mjs --out "$WUS_HOME/cost-split.json"
+  node tools/bench/dist/cost-split.js --out "$WUS_HOME/cost-split.json"
 fi
 node tools/study/report.mjs
 exit $status

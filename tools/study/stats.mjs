@@ -51,15 +51,17 @@ export function stat(xs) {
 }
 
 /**
- * The epoch budget rule: the first epoch e after which the best validation accuracy so far gains
- * less than `minGain` per epoch over the next `window` epochs (1-based), or undefined when it
- * still gains at the curve's end.
+ * The epoch budget rule: the first epoch e (1-based) after which the best validation accuracy so
+ * far never again gains `minGain` or more per epoch — for every later epoch k,
+ * (best(k) − best(e)) / (k − e) < minGain — judged on at least `atLeast` later epochs; undefined
+ * when the curve still gains that fast near its end. Best-so-far, and the average over any later
+ * span, because single epochs move by ±0.5 pp with a constant LR.
  */
-export function budgetEpochs(valAccuracy, minGain = 0.001, window = 2) {
+export function budgetEpochs(valAccuracy, minGain = 0.001, atLeast = 2) {
   const best = [];
   for (const v of valAccuracy) best.push(Math.max(v, best[best.length - 1] ?? -Infinity));
-  for (let e = 0; e + window < best.length; e++) {
-    if ((best[e + window] - best[e]) / window < minGain) return e + 1;
+  for (let e = 0; e + atLeast < best.length; e++) {
+    if (best.every((b, k) => k <= e || (b - best[e]) / (k - e) < minGain)) return e + 1;
   }
   return undefined;
 }

@@ -81,13 +81,15 @@ if (anyRun === undefined) {
 
 out('## What was run');
 out('');
-out('| part | kind | model | trials | seeds recorded | seeds planned |');
-out('|---|---|---|---|---|---|');
-for (const { part, done } of parts) {
-  out(`| ${part.id} | ${part.kind} | ${modelLabel(part)} | ${part.trials.length} | ${done.map((d) => d.seed).join(', ') || '**none**'} | ${part.seeds.join(', ')} |`);
+out('| part | kind | model | trials | seeds recorded | seeds stopped (resumable) | seeds not run |');
+out('|---|---|---|---|---|---|---|');
+for (const { part, seeds, done } of parts) {
+  const stopped = seeds.filter((s) => s.entry !== undefined && s.entry.run.info.status !== 'FINISHED').map((s) => s.seed);
+  const notRun = seeds.filter((s) => s.entry === undefined).map((s) => s.seed);
+  out(`| ${part.id} | ${part.kind} | ${modelLabel(part)} | ${part.trials.length} | ${done.map((d) => d.seed).join(', ') || '**none**'} | ${stopped.join(', ')} | ${notRun.join(', ')} |`);
 }
 const missing = parts.filter((p) => p.done.length < p.part.seeds.length);
-if (missing.length > 0) out('', `Not recorded (not run, or stopped): ${missing.map((p) => `${p.part.id} seeds ${p.seeds.filter((s) => s.entry?.run.info.status !== 'FINISHED').map((s) => s.seed).join(', ')}`).join('; ')}. Their rows below are absent or have fewer seeds.`);
+if (missing.length > 0) out('', `Parts with seeds not recorded have fewer seeds below, or no rows; \`bash tools/study/run.sh --parts ${missing.map((p) => p.part.id).join(',')}\` trains (or resumes) them.`);
 out('');
 
 // ---- Epoch budget ------------------------------------------------------------------------

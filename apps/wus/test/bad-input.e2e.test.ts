@@ -28,6 +28,16 @@ describe('bad input: one clear message and a non-zero exit code', () => {
     expect(r.stderr).toMatch(/train-images-idx3-ubyte.*truncated/);
   });
 
+  it('a --tag that is not key=value, or whose key MLflow would refuse, before training (exit 2)', async () => {
+    const bare = await wus(['compare', '-P', 'never', '--tag', 'study', ...quick]);
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toMatch(/^wus: error: --tag must be key=value, e\.g\. --tag study=fmnist; got "study"$/m);
+    const key = await wus(['train', '--tag', 'a*b=1', ...quick]);
+    expect(key.code).toBe(2);
+    expect(key.stderr).toMatch(/^wus: error: --tag tag key "a\*b" must be 1–250 letters, digits, _ - \. space or \//m);
+    for (const r of [bare, key]) expect(r.stderr).not.toMatch(/epoch\s+1\/1/);
+  });
+
   it('an unknown policy name lists the registered ones (exit 2)', async () => {
     const r = await wus(['train', '--policy', 'wsu', ...quick]);
     expect(r.code).toBe(2);

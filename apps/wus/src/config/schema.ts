@@ -50,7 +50,13 @@ export const trainConfig = z
     checkpointSteps: z.number().int().positive().optional().describe('also write a checkpoint every N steps (one is always written at each epoch end)'),
     testEveryEpoch: z.boolean().default(false).describe('also measure test accuracy after every epoch (untimed, recorded only; policies see validation metrics): for time to accuracy on test data'),
     tags: z
-      .record(z.string().regex(/^[A-Za-z0-9_.\- /]{1,250}$/, 'tag keys are letters, digits, _ - . space /'), z.string().max(5000))
+      .record(z.string(), z.string().max(5000))
+      .superRefine((tags, ctx) => {
+        // MLflow's rule for tag keys (the run store enforces it too): refused here, before training.
+        for (const key of Object.keys(tags)) {
+          if (!/^[A-Za-z0-9_.\- /]{1,250}$/.test(key)) ctx.addIssue({ code: 'custom', message: `tag key "${key}" must be 1–250 letters, digits, _ - . space or /` });
+        }
+      })
       .default({})
       .describe('extra tags on every run (the study and its trials), e.g. { study: fmnist-2026 }: group runs in the store and in MLflow'),
   })

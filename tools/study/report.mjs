@@ -79,6 +79,11 @@ if (anyRun === undefined) {
   out('');
 }
 
+out('## Summary');
+out('');
+for (const line of summaryLines()) out(`* ${line}`);
+out('');
+
 out('## What was run');
 out('');
 out('| part | kind | model | trials | seeds recorded | seeds stopped (resumable) | seeds not run |');
@@ -225,6 +230,30 @@ writeFileSync(values.out, `${lines.join('\n')}\n`);
 console.error(`report: ${relative(REPO_ROOT, values.out)} and ${relative(REPO_ROOT, plotDir)}/ written from ${finishedRuns.length} recorded comparisons`);
 
 // ---- helpers -----------------------------------------------------------------------------
+/**
+ * Per main model: the policy saving the most time within |Δ acc| ≤ 0.5 pp (means over seeds),
+ * and the paper's WUS beside the bound the cost split sets for it.
+ */
+function summaryLines() {
+  const lines = [];
+  for (const p of parts.filter((x) => x.part.kind === 'main')) {
+    const rows = p.trials
+      .filter((t) => t.label !== 'never' && t.runs.length > 0)
+      .map((t) => ({ t, saved: stat(t.runs.map((r) => r.timeSavedPct)), delta: stat(t.runs.map((r) => r.deltaAccuracyPp)), n: t.runs.length }));
+    if (rows.length === 0) continue;
+    const model = modelLabel(p.part);
+    const within = rows.filter((r) => Math.abs(r.delta.mean) <= 0.5).sort((a, b) => b.saved.mean - a.saved.mean)[0];
+    const pmOf = (x, d) => `${x.mean >= 0 && d === 2 ? '+' : ''}${fmt(x.mean, d)}${x.n > 1 ? ` ± ${fmt(x.std, d)}` : ''}`;
+    const say = (r) => `${pmOf(r.saved, 1)} % time saved at ${pmOf(r.delta, 2)} pp (${r.n} seed${r.n > 1 ? 's' : ''})`;
+    lines.push(within === undefined ? `${model}: no policy stays within 0.5 pp of the baseline's test accuracy.` : `${model}: most time saved within 0.5 pp of the baseline — **${within.t.title}**, ${say(within)}.`);
+    const paper = rows.find((r) => r.t.label === 'wus');
+    const split = cpu?.models.find((m) => m.model === p.part.config.model);
+    if (paper !== undefined) lines.push(`${model}: the paper's WUS — ${say(paper)}${split === undefined ? '' : `; its bound on this backend is ${fmt(100 * split.bounds.biases_fixed_windows)} % (a skipped step saves ${fmt(100 * split.bounds.biases_every_step)} %, on at most every other epoch)`}.`);
+  }
+  if (lines.length === 0) lines.push('No main part is recorded yet.');
+  return lines;
+}
+
 function modelLabel(part) {
   const c = { ...plan.common, ...part.config };
   const w = c.modelOptions?.widthMultiplier;

@@ -72,7 +72,10 @@ if (anyRun === undefined) {
   out(`* Code: commit \`${(tags['mlflow.source.git.commit'] ?? tags['git.commit'] ?? 'unknown').slice(0, 12)}\`.`);
   out(`* Data: ${tags['dataset.source'] ?? tags['dataset']}: 54 000 training images, 6 000 held out for validation (seeded split), the 10 000 test images.`);
   out(`* Recipe (every trial alike): ${recipeLine()}.`);
-  out(`* Wall time of the recorded parts: **${(wall / 60000).toFixed(1)} min** (sum over the \`wus compare\` runs, ${finishedRuns.length} of them; first started ${new Date(Math.min(...finishedRuns.map((r) => r.info.startTime))).toISOString().slice(0, 16).replace('T', ' ')} UTC).`);
+  const first = Math.min(...finishedRuns.map((r) => r.info.startTime));
+  const last = Math.max(...finishedRuns.map((r) => r.info.endTime ?? r.info.startTime));
+  const utc = (t) => new Date(t).toISOString().slice(11, 16);
+  out(`* Wall time of the recorded parts: **${(wall / 60000).toFixed(1)} min** summed over the ${finishedRuns.length} \`wus compare\` runs; ${((last - first) / 60000).toFixed(1)} min from the first start to the last end (${new Date(first).toISOString().slice(0, 10)}, ${utc(first)}–${utc(last)} UTC; parts ran side by side where that is shorter than the sum).`);
   out('* **The machine was shared and loaded** while the study ran (two other engineers building C++ and running tests');
   out('  on the same 2 cores). Trials of one comparison are interleaved epoch by epoch, so load hits them alike: ratios');
   out('  within a comparison (time saved) are fair; absolute times are not representative of an idle machine.');
@@ -303,7 +306,7 @@ async function plot(name, spec, caption) {
 }
 
 function tradeoffSpec(all) {
-  const values = all
+  const points = all
     .filter((p) => p.part.kind === 'main')
     .flatMap((p) => p.trials.flatMap((t) => t.runs.map((r) => ({ model: modelLabel(p.part), policy: t.title, seed: r.seed, time_saved: r.timeSavedPct, delta_acc: r.deltaAccuracyPp }))));
   return {
@@ -311,7 +314,7 @@ function tradeoffSpec(all) {
     title: 'Time saved vs Δ test accuracy (one point per trial; dashed: the target, Δ ≥ −0.5 pp and ≥ 50 %)',
     width: 520,
     height: 340,
-    data: { values },
+    data: { values: points },
     layer: [
       // The target's edges: |Δ acc| ≤ 0.5 pp, ≥ 50 % time saved.
       { mark: { type: 'rule', strokeDash: [4, 4], color: '#888' }, encoding: { x: { datum: -0.5 } } },
@@ -331,8 +334,8 @@ function tradeoffSpec(all) {
 }
 
 function ablationSpec(pts, front) {
-  const values = pts.map((p) => ({ setting: p.title, time_saved: p.timeSavedPct, delta_acc: p.deltaAccuracyPp, front: front.has(p.title) ? 'Pareto front' : 'dominated' }));
-  const frontValues = values.filter((v) => v.front === 'Pareto front').sort((a, b) => a.delta_acc - b.delta_acc);
+  const points = pts.map((p) => ({ setting: p.title, time_saved: p.timeSavedPct, delta_acc: p.deltaAccuracyPp, front: front.has(p.title) ? 'Pareto front' : 'dominated' }));
+  const frontPoints = points.filter((v) => v.front === 'Pareto front').sort((a, b) => a.delta_acc - b.delta_acc);
   const x = { field: 'delta_acc', type: 'quantitative', title: 'Δ test accuracy vs baseline (pp)' };
   const y = { field: 'time_saved', type: 'quantitative', title: 'training time saved (%)' };
   return {
@@ -341,9 +344,9 @@ function ablationSpec(pts, front) {
     width: 560,
     height: 380,
     layer: [
-      { data: { values: frontValues }, mark: { type: 'line', color: '#d62728', strokeWidth: 2 }, encoding: { x, y, order: { field: 'delta_acc' } } },
-      { data: { values }, mark: { type: 'point', filled: true, size: 80 }, encoding: { x, y, color: { field: 'front', type: 'nominal', scale: { domain: ['Pareto front', 'dominated'], range: ['#d62728', '#1f77b4'] }, title: '' } } },
-      { data: { values }, mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10 }, encoding: { x, y, text: { field: 'setting' } } },
+      { data: { values: frontPoints }, mark: { type: 'line', color: '#d62728', strokeWidth: 2 }, encoding: { x, y, order: { field: 'delta_acc' } } },
+      { data: { values: points }, mark: { type: 'point', filled: true, size: 80 }, encoding: { x, y, color: { field: 'front', type: 'nominal', scale: { domain: ['Pareto front', 'dominated'], range: ['#d62728', '#1f77b4'] }, title: '' } } },
+      { data: { values: points }, mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10 }, encoding: { x, y, text: { field: 'setting' } } },
     ],
   };
 }

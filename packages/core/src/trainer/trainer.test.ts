@@ -67,6 +67,23 @@ describe('Trainer', () => {
     expect(tested.epochs[tested.epochs.length - 1]!.metrics['test_accuracy']).toBe(tested.test!['accuracy']);
   });
 
+  it('trainStep from a cached prefix (fromStage) is the same step as from the input', async () => {
+    // Dense → ReLU → dense: the first dense layer (depth 0) frozen; stages 0–1 are the cacheable prefix.
+    const plan = { groups: FULL_UPDATE.groups, freezeBelowDepth: 1 };
+    const [oa, ob] = [options(), options()];
+    const [a, b] = [new Trainer(oa), new Trainer(ob)];
+    const model = oa.model;
+    const batch = [...options().data.train.batches({ batchSize: 32 })][0]!;
+    const prefix = model.stages!.frozenPrefix(1);
+    expect(prefix).toBe(2);
+    const h = model.stages!.forwardRange(batch.x, 0, prefix, false);
+    const fromInput = a.trainStep(batch.x, batch.y, plan);
+    const fromCache = b.trainStep(h, batch.y, plan, prefix);
+    expect(fromCache.lossSum.dataSync()[0]).toBeCloseTo(fromInput.lossSum.dataSync()[0]!, 5);
+    const weights = (o: TrainerOptions) => o.model.parameters.map((p) => [...p.variable.dataSync()]);
+    expect(weights(ob)).toEqual(weights(oa));
+  });
+
   it('is reproducible: same seed, same data order and initialisation → identical results', async () => {
     const a = await new Trainer(options()).fit();
     const b = await new Trainer(options()).fit();

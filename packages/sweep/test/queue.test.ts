@@ -27,7 +27,7 @@ describe('InProcessTrialQueue', () => {
       calls.push(`${j.key}${attempt}`);
       if (j.key === 'b') throw new TrialFailedForGood('bad option');
       if (j.key === 'c' && attempt < 2) throw new Error('server down');
-    }, () => undefined);
+    });
     expect(calls).toEqual(['a1', 'b1', 'c1', 'c2']);
     expect(await q.failed('sweep1')).toEqual(new Map([['b', 'bad option']]));
   });

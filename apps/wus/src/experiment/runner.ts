@@ -129,6 +129,10 @@ export interface TrialOptions {
   readonly label: string;
   readonly parentRunId?: string;
   readonly resumeRunId?: string;
+  /** Reopen `resumeRunId` even if it looks live elsewhere (a queue re-delivered its trial: see ResumeRunOptions). */
+  readonly takeOver?: boolean;
+  /** Tags beyond the standard ones (a sweep's trial: its sweep, key and worker), set on start and on resume. */
+  readonly tags?: Readonly<Record<string, string>>;
 }
 
 /** Turns a resolved configuration into trained, tracked trials. */
@@ -314,7 +318,9 @@ export class ExperimentRunner {
       this.output.err(`${options.label}: resuming run ${options.resumeRunId.slice(0, 8)}: ${found === undefined ? 'no checkpoint was written, starting over' : describePosition(found.checkpoint)}`);
       session.progress.alreadyDone(found?.checkpoint.position.epochsDone ?? 0);
     }
-    const run = options.resumeRunId !== undefined ? await this.tracker.resumeRun(options.resumeRunId) : await this.startTrialRun(session, policy, description, options);
+    const run =
+      options.resumeRunId !== undefined ? await this.tracker.resumeRun(options.resumeRunId, { takeOver: options.takeOver === true }) : await this.startTrialRun(session, policy, description, options);
+    if (options.resumeRunId !== undefined && options.tags !== undefined) await run.setTags(options.tags);
     const model = this.buildModel(c, session.data);
     const optimizer = buildOptimizer(c);
     // What the run already holds is not logged again (the stopped process may have logged an
@@ -347,6 +353,7 @@ export class ExperimentRunner {
         policy: name,
         'policy.description': description,
         [MLFLOW_TAGS.note]: trialNote(session, options.label, this.registry.get('skip-policy', name).description, description),
+        ...options.tags,
       }),
     });
     // The resolved configuration, from the start: what `--resume` continues and `evaluate` rebuilds.

@@ -43,8 +43,18 @@ export function trialKey(values: Readonly<Record<string, unknown>>): string {
 }
 
 function trialLabel(values: Readonly<Record<string, unknown>>): string {
-  const show = (v: unknown): string => (typeof v === 'string' ? v : typeof v === 'number' ? String(Number(v.toPrecision(4))) : JSON.stringify(v));
-  const parts = Object.entries(values).map(([k, v]) => `${k}=${k === 'policy' && typeof v === 'object' && v !== null && 'name' in v ? `${(v as { name: string }).name}${JSON.stringify((v as { options?: unknown }).options ?? {})}` : show(v)}`);
+  const show = (v: unknown): string => {
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return String(Number(v.toPrecision(4)));
+    // A plugin spec: `wus(threshold=0.01)`.
+    if (v !== null && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string') {
+      const { name, options = {} } = v as { name: string; options?: Record<string, unknown> };
+      const opts = Object.entries(options).map(([k, o]) => `${k}=${show(o)}`);
+      return opts.length === 0 ? name : `${name}(${opts.join(',')})`;
+    }
+    return JSON.stringify(v);
+  };
+  const parts = Object.entries(values).map(([k, v]) => `${k}=${show(v)}`);
   return parts.length === 0 ? 'base' : parts.join(' ');
 }
 

@@ -19,8 +19,8 @@ export class InProcessTrialQueue implements TrialQueue {
     return new Map([...this.failures].filter(([id]) => id.startsWith(`${sweepId}.`)).map(([id, reason]) => [id.slice(sweepId.length + 1), reason]));
   }
 
-  /** Runs every queued trial; `onError` hears each failed attempt. */
-  async drain(handler: TrialHandler, onError: (job: TrialJob, error: unknown, willRetry: boolean) => void): Promise<void> {
+  /** Runs every queued trial (the handler reports its own errors). */
+  async drain(handler: TrialHandler): Promise<void> {
     const worker = `${hostname()}:${process.pid}`;
     for (const [id, job] of this.jobs) {
       if (this.done.has(id) || this.failures.has(id)) continue;
@@ -32,9 +32,7 @@ export class InProcessTrialQueue implements TrialQueue {
         } catch (e) {
           // Ctrl-C stops the sweep, not just this trial: it is resumed with the sweep.
           if (e instanceof InterruptedError) throw e;
-          const willRetry = !(e instanceof TrialFailedForGood) && attempt < TRIAL_ATTEMPTS;
-          onError(job, e, willRetry);
-          if (!willRetry) {
+          if (e instanceof TrialFailedForGood || attempt === TRIAL_ATTEMPTS) {
             this.failures.set(id, (e as Error).message);
             break;
           }

@@ -229,9 +229,10 @@ export class ExperimentRunner {
    * compilation and memory growth, V8 optimisation, kernel threads) that later trials skip —
    * which would inflate every "time saved". Measured with `-P never,never,never` on LeNet-5:
    * with 60 warm-up steps the first trial's epochs ran ~5 % slower than the identical later
-   * ones; with a full epoch the three agree within noise.
+   * ones; with a full epoch the three agree within noise. Yields between steps, as training
+   * does, so timers (a sweep worker's lock renewal) run meanwhile.
    */
-  warmUp(session: Session): void {
+  async warmUp(session: Session): Promise<void> {
     const model = this.buildModel(session.config, session.data);
     const optimizer = buildOptimizer(session.config);
     const trainer = this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer);
@@ -241,6 +242,7 @@ export class ExperimentRunner {
       tf.dispose(Object.values(trainer.trainStep(b.x, b.y, i % 2 === 0 ? FULL_UPDATE : skipWeights())));
       tf.dispose([b.x, b.y]);
       if (++i === WARM_UP_STEPS) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
     if (session.data.validation !== undefined) trainer.evaluate(session.data.validation);
     model.dispose();

@@ -65,7 +65,7 @@ export class Study {
     const earlier = resume === undefined ? new Map<string, RunDetails>() : await this.runner.trialRuns(study.id);
     const slots: Slot[] = [];
     try {
-      this.runner.warmUp(session);
+      await this.runner.warmUp(session);
       for (const [i, spec] of policies.entries()) {
         const label = names[i]!;
         const prior = earlier.get(label);

@@ -44,7 +44,7 @@ export class TrialExecutor {
     try {
       const session = await this.runner.open(config, [config.policy], { resuming: earlier !== undefined });
       // Once per worker: one-off costs (wasm compilation, V8) must not land on its first trial's time.
-      if (!this.warmedUp) this.runner.warmUp(session);
+      if (!this.warmedUp) await this.runner.warmUp(session);
       this.warmedUp = true;
       const tags = { [SWEEP_TAGS.sweep]: job.sweepId, [SWEEP_TAGS.trial]: job.key, [SWEEP_TAGS.worker]: context.worker };
       this.output.err(`trial ${job.label}: ${earlier === undefined ? 'starting' : `resuming run ${earlier.info.runId.slice(0, 8)}`} on ${context.worker} (delivery ${context.attempt})`);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createRng } from '@wus/core/plugin-api';
 import type { Dimension, SweepConfig } from './sweep-config.js';
 
 /** One trial of a sweep: the values it sets over the base, and the identity they give it. */
@@ -84,16 +85,9 @@ export function applyValues(base: Readonly<Record<string, unknown>>, values: Rea
   return out;
 }
 
-/** `n` draws from the space, reproducible from `seed` (mulberry32). */
+/** `n` draws from the space, reproducible from `seed`. */
 function randomDraws(space: Readonly<Record<string, Dimension>>, n: number, seed: number): Record<string, unknown>[] {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = createRng(seed);
   return Array.from({ length: n }, () =>
     Object.fromEntries(
       Object.entries(space).map(([k, d]) => {

@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { InterruptedError } from '@wus/core';
+import { InterruptedError } from '@wus/core/plugin-api';
 import { TRIAL_ATTEMPTS, TrialFailedForGood, type TrialHandler, type TrialJob, type TrialQueue } from './trial-queue.js';
 
 /**

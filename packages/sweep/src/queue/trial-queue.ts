@@ -1,4 +1,4 @@
-import { WusError } from '@wus/core';
+import { WusError } from '@wus/core/plugin-api';
 
 /** A trial as a job: everything a worker anywhere needs to run it. */
 export interface TrialJob {

@@ -1,8 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { StopSignal } from '@wus/core';
 import { LocalRunStore } from '@wus/tracking';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../src/cli/program.js';
+import type { Output } from '../src/container.js';
 import { wus } from './capture.js';
 
 const QUICK = { model: 'mlp', limit: 512, epochs: 1, batchSize: 64, systemMetricsInterval: 0 };
@@ -48,6 +51,29 @@ describe('wus sweep (embedded: trials run in this process)', () => {
     const again = await wus(['sweep', '--resume', sweepId], r.storeRoot);
     expect(again.code).toBe(2);
     expect(again.stderr.trim()).toMatch(/^wus: error: sweep [0-9a-f-]+ finished; there is nothing to resume/);
+  });
+
+  it('interrupted mid-trial and resumed: finished trials are kept, the open one goes on from its checkpoint, each trial has one run', async () => {
+    const file = sweepFile({ base: { ...QUICK, epochs: 2 }, grid: { seed: [1, 2] } });
+    const storeRoot = mkdtempSync(join(tmpdir(), 'wus-store-'));
+    // Ctrl-C once the second trial has finished its first epoch.
+    const stop = new StopSignal();
+    let stderr = '';
+    const output: Output = { out: () => undefined, err: (t) => void ((stderr += `${t}\n`), /^seed=2 epoch {2}1\/2 /.test(t) && stop.request('SIGINT')), interactive: false };
+    expect(await runCli(['sweep', '--config', file], { storeRoot, output, stop }), stderr).toBe(130);
+    const store = new LocalRunStore(storeRoot);
+    const sweepId = (await store.listRuns({})).find((r) => r.parentRunId === null)!.runId;
+    expect(stderr).toMatch(new RegExp(`^wus: error: interrupted \\(SIGINT\\) after step \\d+ of epoch 2; resume with \`wus sweep --resume ${sweepId.slice(0, 8)}\`$`, 'm'));
+    const status = await wus(['sweep', 'status', sweepId], storeRoot);
+    expect(status.stdout).toMatch(/2 trials: 1 done, 0 running, 1 interrupted, 0 queued, 0 failed/);
+
+    const resumed = await wus(['sweep', '--resume', sweepId.slice(0, 8)], storeRoot);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).not.toMatch(/^seed=1 epoch/m);
+    expect(resumed.stderr).toMatch(/^seed=2: resuming run [0-9a-f]{8}: epoch 2, after step \d+$/m);
+    const runs = await store.listRuns({ parentRunId: sweepId });
+    expect(runs.map((r) => r.status)).toEqual(['FINISHED', 'FINISHED']);
+    expect((await store.getRun(sweepId)).info.status).toBe('FINISHED');
   });
 
   it('a trial that diverges fails for good, once, with its error; the others finish', async () => {

@@ -133,6 +133,8 @@ export interface TrialOptions {
   readonly takeOver?: boolean;
   /** Tags beyond the standard ones (a sweep's trial: its sweep, key and worker), set on start and on resume. */
   readonly tags?: Readonly<Record<string, string>>;
+  /** What resumes the trial after a stop, named in the error (default: `wus train --resume` of its own run). */
+  readonly resumedBy?: { readonly command: 'train' | 'sweep'; readonly runId: string };
 }
 
 /** Turns a resolved configuration into trained, tracked trials. */
@@ -295,7 +297,8 @@ export class ExperimentRunner {
       return await this.finishTrial(session, trial, await trial.trainer.end());
     } catch (e) {
       await this.failTrial(trial, e);
-      throw e instanceof WusError ? withResumeHint(e, 'train', trial.run.id, session.config) : e;
+      const by = options.resumedBy ?? { command: 'train', runId: trial.run.id };
+      throw e instanceof WusError ? withResumeHint(e, by.command, by.runId, session.config) : e;
     }
   }
 

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { ConfigError, InterruptedError, WusError, type PluginRegistry, type StopSignal } from '@wus/core';
-import { BullTrialQueue, InProcessTrialQueue, checkRedis, type TrialJob, type TrialQueue } from '@wus/sweep';
+import { BullTrialQueue, InProcessTrialQueue, checkRedis, redactUrl, type TrialJob, type TrialQueue } from '@wus/sweep';
 import { MLFLOW_TAGS, type LocalRunStore, type RunHandle, type Tracker } from '@wus/tracking';
 import { inject, injectable } from 'tsyringe';
 import { trainConfig } from '../config/schema.js';
@@ -73,7 +73,7 @@ export class SweepRunner {
         await queue.drain((job, context) => this.executor.execute(job, context));
       } else {
         for (let i = 0; i < (options.workers ?? 0); i++) workers.push(this.startWorker(i + 1, options.redis!, options.queue));
-        await this.waitUntilSettled(sweep.id, plan, queue, options.pollMs ?? 1000);
+        await this.waitUntilSettled(sweep.id, plan, queue, options.pollMs ?? 1000, options.redis!);
       }
       const statuses = trialStatuses(plan, await trialRuns(this.store, sweep.id), await queue.failed(sweep.id));
       const rows = await this.results.rows(plan, await trialRuns(this.store, sweep.id));
@@ -84,8 +84,7 @@ export class SweepRunner {
       return { sweepId: sweep.id, statuses, rows, table: formatResults(rows) };
     } catch (e) {
       await sweep.end(e instanceof InterruptedError ? 'KILLED' : 'FAILED');
-      const hint = `; resume with \`wus sweep --resume ${sweep.id.slice(0, 8)}${options.redis === undefined ? '' : ' --redis URL'}\``;
-      throw e instanceof InterruptedError ? new InterruptedError(`${e.message}${hint}`, { cause: e }) : e;
+      throw e;
     } finally {
       await Promise.all(workers.map((w) => stopChild(w)));
       await queue.close();
@@ -133,7 +132,7 @@ export class SweepRunner {
   }
 
   /** Reads the store (and the queue's failures) until every trial is done or failed; prints each change. */
-  private async waitUntilSettled(sweepId: string, plan: SweepPlan, queue: TrialQueue, pollMs: number): Promise<void> {
+  private async waitUntilSettled(sweepId: string, plan: SweepPlan, queue: TrialQueue, pollMs: number, redis: string): Promise<void> {
     const seen = new Map<string, string>();
     for (;;) {
       const statuses = trialStatuses(plan, await trialRuns(this.store, sweepId), await queue.failed(sweepId));
@@ -143,7 +142,10 @@ export class SweepRunner {
         seen.set(s.key, s.state);
       }
       if (settled(statuses)) return;
-      if (this.stop.requested) throw new InterruptedError(`interrupted (${this.stop.reason}) while ${statuses.filter((s) => s.state !== 'done' && s.state !== 'failed').length} trials were open; queued trials stay queued`);
+      if (this.stop.requested) {
+        const open = statuses.filter((s) => s.state !== 'done' && s.state !== 'failed').length;
+        throw new InterruptedError(`interrupted (${this.stop.reason}) with ${open} trials open, which stay queued for the workers; wait for them with \`wus sweep --resume ${sweepId.slice(0, 8)} --redis ${redactUrl(redis)}\``);
+      }
       await new Promise((r) => setTimeout(r, pollMs));
     }
   }

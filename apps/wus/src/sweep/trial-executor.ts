@@ -51,6 +51,7 @@ export class TrialExecutor {
       await this.runner.runTrial(session, config.policy, {
         label: job.label,
         tags,
+        resumedBy: { command: 'sweep', runId: job.sweepId },
         // A re-delivered trial's previous worker lost its lock: it is gone, or no longer owns the trial.
         ...(earlier === undefined ? { parentRunId: job.sweepId } : { resumeRunId: earlier.info.runId, takeOver: true }),
       });

@@ -156,8 +156,8 @@ describe('a sweep on Redis with real workers', () => {
     const home = mkdtempSync(join(tmpdir(), 'wus-sweep-home-'));
     const store = join(home, 'runs');
     const queueName = unique('lock');
-    // Locks of 2 s, renewed on a timer every second: only a trainer that yields lets them be
-    // renewed. (An evaluation pass is one synchronous stretch: the lock must outlast it.)
+    // Locks of 2 s, renewed on a timer every second: only a trainer that yields (between steps
+    // and between evaluation batches) lets them be renewed.
     const w = worker(store, queueName, '--lock-duration', '2000');
     const sweep = cli(['sweep', '--config', file, '--redis', url(), '--queue', queueName], { WUS_HOME: home });
     expect(await exited(sweep.child), sweep.stderr()).toBe(0);

@@ -246,16 +246,16 @@ export class ExperimentRunner {
       if (++i === WARM_UP_STEPS) break;
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (session.data.validation !== undefined) trainer.evaluate(session.data.validation);
+    if (session.data.validation !== undefined) await trainer.evaluate(session.data.validation);
     model.dispose();
     optimizer.dispose();
   }
 
   /** Loss and accuracy of `model` on the test split, as a trial's trainer evaluates it. */
-  evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>, progress?: EvaluationProgress): Record<string, number> {
+  async evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>, progress?: EvaluationProgress): Promise<Record<string, number>> {
     const optimizer = buildOptimizer(session.config);
     try {
-      return { ...this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer, { onEvaluationProgress: progress?.report }).evaluate(split, 'test') };
+      return { ...(await this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer, { onEvaluationProgress: progress?.report }).evaluate(split, 'test')) };
     } finally {
       optimizer.dispose();
     }

@@ -1,6 +1,9 @@
-import { mkdtempSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeCheckpoint } from '@wus/core';
 import { LocalRunStore, type RunInfo } from '@wus/tracking';
 import { expect } from 'vitest';
 import { runCli } from '../src/cli/program.js';
@@ -38,4 +41,54 @@ export async function expectStudy(r: CliResult & { storeRoot: string }, skippedP
   expect(trials.map((t) => t.name.split(' · ')[1]).sort()).toEqual(['never', 'wus']);
   for (const t of trials) expect((await store.getRun(t.runId)).info.status).toBe('FINISHED');
   return { store, trials };
+}
+
+const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The CLI in a process of its own (from the TypeScript sources), so that it can be SIGKILLed. */
+export function spawnCli(args: string[], env: Record<string, string>): { child: ChildProcess; stdout: () => string; stderr: () => string } {
+  let stdout = '';
+  let stderr = '';
+  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args], { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stdout!.on('data', (d: Buffer) => void (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));
+  return { child, stdout: () => stdout, stderr: () => stderr };
+}
+
+/** The exit code of a spawned process, once it exits. */
+export function exited(child: ChildProcess): Promise<number | null> {
+  return child.exitCode !== null ? Promise.resolve(child.exitCode) : new Promise((r) => child.once('exit', (code) => r(code)));
+}
+
+export async function until(what: string, condition: () => boolean | Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+/** Positions of the checkpoints the runs of an experiment have written so far (newest last per run). */
+export function checkpoints(storeRoot: string, experiment: string): { epochsDone: number; stepInEpoch: number }[] {
+  const exp = join(storeRoot, experiment);
+  const out: { epochsDone: number; stepInEpoch: number }[] = [];
+  for (const run of safeList(exp)) {
+    const dir = join(exp, run, 'checkpoints');
+    for (const f of safeList(dir).filter((n) => n.endsWith('.wusckpt')).sort()) {
+      try {
+        out.push(decodeCheckpoint(readFileSync(join(dir, f)), f).position);
+      } catch {
+        // Pruned between listing and reading.
+      }
+    }
+  }
+  return out;
+}
+
+function safeList(dir: string): string[] {
+  try {
+    return readdirSync(dir);
+  } catch {
+    return [];
+  }
 }

@@ -1,64 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { StopSignal, decodeCheckpoint } from '@wus/core';
+import { join } from 'node:path';
+import { StopSignal } from '@wus/core';
 import { server, testClient } from '@wus/mlflow-js/testing';
 import { LocalRunStore } from '@wus/tracking';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../src/cli/program.js';
 import type { Output } from '../src/container.js';
-import { wus } from './capture.js';
-
-const appDir = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** The CLI in a process of its own (from the TypeScript sources), so that it can be SIGKILLed. */
-function spawnCli(args: string[], env: Record<string, string>): { child: ChildProcess; stderr: () => string } {
-  let stderr = '';
-  const child = spawn(process.execPath, ['--conditions=source', '--import', 'tsx', 'src/main.ts', ...args], { cwd: appDir, env: { ...process.env, ...env }, stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr!.on('data', (d: Buffer) => void (stderr += d.toString()));
-  return { child, stderr: () => stderr };
-}
+import { checkpoints, spawnCli, until, wus } from './capture.js';
 
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) if (c.exitCode === null) c.kill('SIGKILL');
   vi.unstubAllEnvs();
 });
-
-/** Positions of the checkpoints a run has written so far (newest last). */
-function checkpoints(storeRoot: string, experiment: string): { epochsDone: number; stepInEpoch: number }[] {
-  const exp = join(storeRoot, experiment);
-  const out: { epochsDone: number; stepInEpoch: number }[] = [];
-  for (const run of safeList(exp)) {
-    const dir = join(exp, run, 'checkpoints');
-    for (const f of safeList(dir).filter((n) => n.endsWith('.wusckpt')).sort()) {
-      try {
-        out.push(decodeCheckpoint(readFileSync(join(dir, f)), f).position);
-      } catch {
-        // Pruned between listing and reading.
-      }
-    }
-  }
-  return out;
-}
-
-function safeList(dir: string): string[] {
-  try {
-    return readdirSync(dir);
-  } catch {
-    return [];
-  }
-}
-
-async function until(what: string, condition: () => boolean, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** Every metric point of a run, as (key, step) → values, from the raw journal: duplicates show. */
 function journal(storeRoot: string, experiment: string, runId: string): Map<string, number[]> {

@@ -8,6 +8,7 @@ export type {
   MetricPoint,
   ModelSpec,
   ParamValue,
+  ResumeRunOptions,
   RunHandle,
   RunStatus,
   StartRunOptions,
@@ -63,6 +64,7 @@ export {
 export { DIGEST_SAMPLES, datasetInputs } from './dataset-inputs.js';
 export { SYSTEM_METRIC_KEYS, SYSTEM_METRIC_PREFIX, SystemMetricsCallback, type SystemMetricsOptions } from './system-metrics.js';
 export { COMPARISON_PLOT_ARTIFACT, comparisonPlotSpec, renderComparisonPlot, type ComparisonPlotTrial } from './comparison-plot.js';
+export { PARETO_PLOT_ARTIFACT, paretoPlotSpec, renderParetoPlot, type ParetoPlotPoint } from './pareto-plot.js';
 export { renderVegaLiteSvg, svgToPng } from './render.js';
 export { LEARNING_CURVE_ARTIFACT, learningCurveSpec, renderLearningCurveSvg, type LearningCurveEpoch } from './learning-curve.js';
 export { MlflowTracker, type MlflowTrackerEvent, type MlflowTrackerOptions } from './mlflow/mlflow-tracker.js';

@@ -26,6 +26,7 @@ import type {
   MetricPoint,
   ModelSpec,
   ParamValue,
+  ResumeRunOptions,
   RunHandle,
   RunStatus,
   StartRunOptions,
@@ -145,13 +146,13 @@ export class LocalRunStore implements Tracker, RunReader {
    * gone) to go on logging to it: its status is RUNNING again, owned by this process. A run
    * another live process still writes, or a FINISHED one, is refused.
    */
-  async resumeRun(id: string): Promise<RunHandle> {
+  async resumeRun(id: string, options: ResumeRunOptions = {}): Promise<RunHandle> {
     const { dir, runId } = await this.locate(id);
     const info = await this.readInfo(dir);
     if (!info.ok) throw new StoreError('corrupt', `Run ${runId}: ${info.message}. Inspect or remove ${dir}.`, { runId });
     const r = info.info;
     if (r.status === 'FINISHED') throw new StoreError('run-ended', `Run ${runId} finished; there is nothing to resume.`, { runId });
-    if (r.status === 'RUNNING' && r.processState !== 'gone') {
+    if (r.status === 'RUNNING' && r.processState !== 'gone' && options.takeOver !== true) {
       throw new StoreError(
         'run-active',
         `Run ${runId} is still being written by process ${r.pid} on ${r.hostname || 'another host'}; stop it first (or wait for it to end).`,

@@ -88,10 +88,19 @@ export interface RunHandle {
   end(status: TerminalRunStatus): Promise<void>;
 }
 
+export interface ResumeRunOptions {
+  /**
+   * Reopen it even though it looks RUNNING in a process that may live (on another host): for a
+   * caller that knows better — a job queue re-delivers a trial only once its last worker's lock
+   * expired, so that worker is gone or has lost the trial.
+   */
+  readonly takeOver?: boolean;
+}
+
 export interface Tracker {
   startRun(options: StartRunOptions): Promise<RunHandle>;
   /** Reopens a run that stopped without finishing (`--resume`): RUNNING again, logging where it left off. */
-  resumeRun(runId: string): Promise<RunHandle>;
+  resumeRun(runId: string, options?: ResumeRunOptions): Promise<RunHandle>;
   /**
    * Checks, before any work, that runs of `experiment` can be logged (trackers with a server:
    * its URI, credentials, that it is one, that the experiment is not deleted). Rejects with the

@@ -434,6 +434,18 @@ describe('resuming a run', () => {
     expect(active.message).toMatch(new RegExp(`still being written by process ${process.pid}`));
     expect(await snapshot(store.root)).toEqual(before);
   });
+
+  it('takes over a run that looks live when the caller knows its writer lost it (a re-delivered sweep trial)', async () => {
+    const store = await newStore();
+    const live = await store.startRun({ name: 'l', experiment: 'e' });
+    await live.logMetrics([{ key: 'loss', value: 1, step: 1 }]);
+    const taken = await store.resumeRun(live.id, { takeOver: true });
+    await taken.logMetrics([{ key: 'loss', value: 0.5, step: 2 }]);
+    await taken.end('FINISHED');
+    const d = await store.getRun(live.id);
+    expect(d.info.status).toBe('FINISHED');
+    expect(d.metrics['loss']!.map((p) => p.step)).toEqual([1, 2]);
+  });
 });
 
 describe('defaultRunStoreRoot', () => {

@@ -7,7 +7,8 @@ import { TrackingServerError } from '@wus/tracking';
  * run or has the experiment deleted — try again later or fix the server side; the local run
  * store is intact. A malformed MLFLOW_TRACKING_URI is a usage error (2). A checkpoint that
  * cannot be written (disk full) is a store problem (5); one that cannot be resumed (damaged,
- * of other data or another model) is bad input to `--resume` (2).
+ * of other data or another model) is bad input to `--resume` (2). QUEUE (8): the Redis of a
+ * sweep's queue does not answer.
  */
 export const EXIT_CODES: Record<WusErrorCode | 'USAGE' | 'INTERNAL' | 'TRACKING_SERVER', number> = {
   // 130 = 128 + SIGINT, as shells report a process ended by Ctrl-C.
@@ -22,6 +23,7 @@ export const EXIT_CODES: Record<WusErrorCode | 'USAGE' | 'INTERNAL' | 'TRACKING_
   TRACKING_SERVER: 7,
   INTERRUPTED: 130,
   CHECKPOINT: 2,
+  QUEUE: 8,
 };
 
 export function exitCodeOf(error: unknown): number {

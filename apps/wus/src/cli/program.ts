@@ -5,6 +5,7 @@ import { registerEvaluate } from '../commands/evaluate.js';
 import { registerExport } from '../commands/export.js';
 import { registerPlugins } from '../commands/plugins.js';
 import { registerRuns } from '../commands/runs.js';
+import { registerSweep, registerWorker } from '../commands/sweep.js';
 import { registerSync } from '../commands/sync.js';
 import { registerCompare, registerTrain } from '../commands/train.js';
 import { createContainer, processOutput, type ContainerOptions } from '../container.js';
@@ -15,7 +16,8 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   const output = containerOptions.output ?? processOutput;
   let container: DependencyContainer | undefined;
   // Built lazily: `--help` and usage errors need no registry or store.
-  const get = () => (container ??= createContainer(containerOptions));
+  // `wus worker --store DIR` sets where runs go before anything is built.
+  const get = (overrides: Partial<ContainerOptions> = {}) => (container ??= createContainer({ ...containerOptions, ...overrides }));
   const program = new Command('wus')
     .description('Weight Update Skipping: train neural networks faster by skipping weight updates on accuracy plateaus')
     .version('0.1.0')
@@ -36,6 +38,8 @@ export function buildProgram(containerOptions: ContainerOptions = {}): Command {
   registerPlugins(program, get);
   registerConfig(program, get);
   registerSync(program, get);
+  registerSweep(program, get);
+  registerWorker(program, get);
   oneLineUsageErrors(program, 'wus');
   return program;
 }

@@ -25,7 +25,7 @@ export function registerEvaluate(program: Command, container: () => DependencyCo
       const { run, session, model } = await restoreModel(store, runner, await findSavedRun(store, id, 'evaluate'));
       try {
         if (session.data.test === undefined) throw new ConfigError(`the data set ${session.data.name} has no test split to evaluate on`);
-        const metrics = runner.evaluate(session, model, session.data.test, new EvaluationProgress(`run ${run.info.runId.slice(0, 8)}`, (t) => out.err(t)));
+        const metrics = await runner.evaluate(session, model, session.data.test, new EvaluationProgress(`run ${run.info.runId.slice(0, 8)}`, (t) => out.err(t)));
         const logged = run.latestMetrics['test_accuracy'];
         const result = { runId: run.info.runId, testAccuracy: metrics['accuracy']!, testLoss: metrics['loss']!, loggedTestAccuracy: logged ?? null, same: logged === metrics['accuracy'] };
         out.out(

@@ -2,7 +2,7 @@ import { ConfigError } from '@wus/core';
 import { Command, Option } from 'commander';
 
 /** A numeric flag; anything else is a ConfigError naming the flag as typed (exit 2, one line). */
-function number(name: string) {
+export function number(name: string) {
   return (v: string): number => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isFinite(n)) throw new ConfigError(`${name} must be a number, got "${v}"`);

@@ -87,7 +87,7 @@ export function resumedConfig<S extends z.ZodType>(
  * An interrupted run, or one whose checkpoint could not be written (the previous one is intact),
  * can go on: the message says how. Other errors are returned as they are.
  */
-export function withResumeHint(e: WusError, command: 'train' | 'compare', runId: string, config: { keepCheckpoints: number }): WusError {
+export function withResumeHint(e: WusError, command: 'train' | 'compare' | 'sweep', runId: string, config: { keepCheckpoints: number }): WusError {
   if (config.keepCheckpoints === 0) return e;
   const hint = `; resume with \`wus ${command} --resume ${runId.slice(0, 8)}\``;
   if (e instanceof InterruptedError) return new InterruptedError(`${e.message}${hint}`, { cause: e });

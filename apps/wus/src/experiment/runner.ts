@@ -129,6 +129,12 @@ export interface TrialOptions {
   readonly label: string;
   readonly parentRunId?: string;
   readonly resumeRunId?: string;
+  /** Reopen `resumeRunId` even if it looks live elsewhere (a queue re-delivered its trial: see ResumeRunOptions). */
+  readonly takeOver?: boolean;
+  /** Tags beyond the standard ones (a sweep's trial: its sweep, key and worker), set on start and on resume. */
+  readonly tags?: Readonly<Record<string, string>>;
+  /** What resumes the trial after a stop, named in the error (default: `wus train --resume` of its own run). */
+  readonly resumedBy?: { readonly command: 'train' | 'sweep'; readonly runId: string };
 }
 
 /** Turns a resolved configuration into trained, tracked trials. */
@@ -225,9 +231,10 @@ export class ExperimentRunner {
    * compilation and memory growth, V8 optimisation, kernel threads) that later trials skip —
    * which would inflate every "time saved". Measured with `-P never,never,never` on LeNet-5:
    * with 60 warm-up steps the first trial's epochs ran ~5 % slower than the identical later
-   * ones; with a full epoch the three agree within noise.
+   * ones; with a full epoch the three agree within noise. Yields between steps, as training
+   * does, so timers (a sweep worker's lock renewal) run meanwhile.
    */
-  warmUp(session: Session): void {
+  async warmUp(session: Session): Promise<void> {
     const model = this.buildModel(session.config, session.data);
     const optimizer = buildOptimizer(session.config);
     const trainer = this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer);
@@ -237,17 +244,18 @@ export class ExperimentRunner {
       tf.dispose(Object.values(trainer.trainStep(b.x, b.y, i % 2 === 0 ? FULL_UPDATE : skipWeights())));
       tf.dispose([b.x, b.y]);
       if (++i === WARM_UP_STEPS) break;
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (session.data.validation !== undefined) trainer.evaluate(session.data.validation);
+    if (session.data.validation !== undefined) await trainer.evaluate(session.data.validation);
     model.dispose();
     optimizer.dispose();
   }
 
   /** Loss and accuracy of `model` on the test split, as a trial's trainer evaluates it. */
-  evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>, progress?: EvaluationProgress): Record<string, number> {
+  async evaluate(session: Session, model: Model, split: NonNullable<DatasetBundle['test']>, progress?: EvaluationProgress): Promise<Record<string, number>> {
     const optimizer = buildOptimizer(session.config);
     try {
-      return { ...this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer, { onEvaluationProgress: progress?.report }).evaluate(split, 'test') };
+      return { ...(await this.trainer(session, model, this.registry.createPolicy('never'), [], optimizer, { onEvaluationProgress: progress?.report }).evaluate(split, 'test')) };
     } finally {
       optimizer.dispose();
     }
@@ -290,7 +298,8 @@ export class ExperimentRunner {
       return await this.finishTrial(session, trial, await trial.trainer.end());
     } catch (e) {
       await this.failTrial(trial, e);
-      throw e instanceof WusError ? withResumeHint(e, 'train', trial.run.id, session.config) : e;
+      const by = options.resumedBy ?? { command: 'train', runId: trial.run.id };
+      throw e instanceof WusError ? withResumeHint(e, by.command, by.runId, session.config) : e;
     }
   }
 
@@ -315,7 +324,9 @@ export class ExperimentRunner {
       this.output.err(`${options.label}: resuming run ${options.resumeRunId.slice(0, 8)}: ${found === undefined ? 'no checkpoint was written, starting over' : describePosition(found.checkpoint)}`);
       session.progress.alreadyDone(found?.checkpoint.position.epochsDone ?? 0);
     }
-    const run = options.resumeRunId !== undefined ? await this.tracker.resumeRun(options.resumeRunId) : await this.startTrialRun(session, policy, description, options);
+    const run =
+      options.resumeRunId !== undefined ? await this.tracker.resumeRun(options.resumeRunId, { takeOver: options.takeOver === true }) : await this.startTrialRun(session, policy, description, options);
+    if (options.resumeRunId !== undefined && options.tags !== undefined) await run.setTags(options.tags);
     const model = this.buildModel(c, session.data);
     const optimizer = buildOptimizer(c);
     // What the run already holds is not logged again (the stopped process may have logged an
@@ -348,6 +359,7 @@ export class ExperimentRunner {
         policy: name,
         'policy.description': description,
         [MLFLOW_TAGS.note]: trialNote(session, options.label, this.registry.get('skip-policy', name).description, description),
+        ...options.tags,
       }),
     });
     // The resolved configuration, from the start: what `--resume` continues and `evaluate` rebuilds.

@@ -13,6 +13,7 @@ import {
   formatTable,
   type ComparisonRow,
 } from '../report/compare-table.js';
+import { logPlot } from '../report/log-plot.js';
 import { withResumeHint } from './resume.js';
 import { ExperimentRunner, type OpenTrial, type Session, type TrialOutcome } from './runner.js';
 
@@ -64,7 +65,7 @@ export class Study {
     const earlier = resume === undefined ? new Map<string, RunDetails>() : await this.runner.trialRuns(study.id);
     const slots: Slot[] = [];
     try {
-      this.runner.warmUp(session);
+      await this.runner.warmUp(session);
       for (const [i, spec] of policies.entries()) {
         const label = names[i]!;
         const prior = earlier.get(label);
@@ -157,18 +158,12 @@ function studyNote(session: Session, labels: readonly string[], interleaved: boo
   ].join('\n');
 }
 
-/** Time saved vs Δ accuracy and the learning curves, as SVG and PNG; a rendering error is stored in their place. */
+/** Time saved vs Δ accuracy and the learning curves, as SVG and PNG. */
 async function logComparisonPlot(study: RunHandle, title: string, trials: readonly TrialOutcome[], rows: readonly ComparisonRow[]): Promise<void> {
-  let plot: { svg: string; png: Uint8Array };
-  try {
-    plot = await renderComparisonPlot(
+  await logPlot(study, COMPARISON_PLOT_ARTIFACT, () =>
+    renderComparisonPlot(
       trials.map((t, i) => ({ label: t.label, timeSavedPct: rows[i]!.timeSavedPct, deltaAccuracyPp: rows[i]!.deltaAccuracyPp, epochs: t.result.epochs })),
       title,
-    );
-  } catch (e) {
-    await study.logArtifact(`${COMPARISON_PLOT_ARTIFACT}.error.txt`, `could not render the comparison plot: ${(e as Error)?.stack ?? String(e)}\n`);
-    return;
-  }
-  await study.logArtifact(`${COMPARISON_PLOT_ARTIFACT}.svg`, plot.svg);
-  await study.logArtifact(`${COMPARISON_PLOT_ARTIFACT}.png`, plot.png);
+    ),
+  );
 }

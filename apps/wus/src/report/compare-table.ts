@@ -94,8 +94,13 @@ function tableCells(rows: readonly ComparisonRow[]): { header: string[]; body: s
 
 export function formatTable(rows: readonly ComparisonRow[]): string {
   const { header, body } = tableCells(rows);
+  return alignColumns(header, body);
+}
+
+/** A text table: the first `leftColumns` columns left-aligned, the others right-aligned, a rule under the header. */
+export function alignColumns(header: readonly string[], body: readonly (readonly string[])[], leftColumns = 1): string {
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((row) => row[c]!.length)));
-  const line = (cells: string[]) => cells.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
+  const line = (cells: readonly string[]) => cells.map((cell, c) => (c < leftColumns ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 

@@ -10,7 +10,8 @@ export type WusErrorCode =
   | 'STORE'
   | 'TRAINING'
   | 'INTERRUPTED'
-  | 'CHECKPOINT';
+  | 'CHECKPOINT'
+  | 'QUEUE';
 
 export class WusError extends Error {
   readonly code: WusErrorCode;

@@ -50,7 +50,7 @@ describe('layer-wise plans: truncated backprop (cpu backend)', () => {
     }
   });
 
-  it('counts FLOPs of the kernels that ran: forward, dX and dW', () => {
+  it('counts FLOPs of the kernels that ran: forward, dX and dW', async () => {
     const { model, trainer, batch } = setup();
     const n = 16;
     const flops = Object.fromEntries(model.structure.layers.map((l) => [l.name, l.flops * n]));
@@ -65,7 +65,7 @@ describe('layer-wise plans: truncated backprop (cpu backend)', () => {
     const front = step({ groups: FULL_UPDATE.groups, freezeBelowDepth: 3 });
     expect(front).toEqual({ forward, dW: flops['dense_1']! + flops['dense_2']!, dX: flops['dense_2']! });
     // Evaluation is not counted.
-    trainer.evaluate(setup().data.train);
+    await trainer.evaluate(setup().data.train);
     expect(takeFlops()).toEqual({ forward: 0, dX: 0, dW: 0 });
   });
 

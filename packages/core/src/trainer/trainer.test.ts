@@ -171,6 +171,20 @@ describe('the training loop and the event loop', () => {
     expect(stepsSeenByTimer).toHaveLength(16);
     expect(stepsSeenByTimer[15]!).toBeGreaterThan(stepsSeenByTimer[0]!);
   });
+
+  it('yields between evaluation batches: a timer fires within a pass over a split', async () => {
+    const model = nn.sequential({ name: 'tiny', inputShape: [4], numClasses: 2, seed: 1, layers: [nn.dense({ units: 2 })] });
+    const data = toyDataset({ count: 64, sampleShape: [4], numClasses: 2, seed: 2 });
+    let ticks = 0;
+    const timer = setInterval(() => void ticks++, 0);
+    const seen: number[] = [];
+    const trainer = new Trainer({ model, data, optimizer: new Sgd(), policy: { description: 'never', plan: () => FULL_UPDATE }, epochs: 1, batchSize: 4, lr: 0.1, seed: 1, evalBatchSize: 8, onEvaluationProgress: () => void seen.push(ticks) });
+    await trainer.evaluate(data.train);
+    clearInterval(timer);
+    model.dispose();
+    expect(seen).toHaveLength(8);
+    expect(seen[7]!).toBeGreaterThan(seen[0]!);
+  });
 });
 
 describe('divergence', () => {

@@ -216,7 +216,7 @@ export class Trainer {
 
   async end(): Promise<TrainResult> {
     if (this.result === undefined) {
-      const test = this.o.data.test === undefined ? undefined : this.evaluate(this.o.data.test, 'test');
+      const test = this.o.data.test === undefined ? undefined : await this.evaluate(this.o.data.test, 'test');
       const sum = (f: (c: ComputeRecord) => number) => this.history.reduce((s, e) => s + f(e.compute), 0);
       this.result = {
         epochs: this.history,
@@ -436,7 +436,7 @@ export class Trainer {
     const evalStart = performance.now();
     const metrics: Record<string, number> = { loss: trainLoss, accuracy: p.correct / p.seen };
     if (this.o.data.validation !== undefined) {
-      const val = this.evaluate(this.o.data.validation, 'validation');
+      const val = await this.evaluate(this.o.data.validation, 'validation');
       metrics['val_loss'] = val['loss']!;
       metrics['val_accuracy'] = val['accuracy']!;
     }
@@ -571,8 +571,12 @@ export class Trainer {
     return { seed: deriveSeed(this.o.seed, 'forward', this.step) };
   }
 
-  /** Loss and accuracy over a split, inference mode; `which` names it to onEvaluationProgress. */
-  evaluate(split: LabeledSplit, which: EvaluationSplit = 'other'): Metrics {
+  /**
+   * Loss and accuracy over a split, inference mode; `which` names it to onEvaluationProgress.
+   * Yields to the event loop between batches, as training does between steps: a pass over a
+   * large split would otherwise block timers (a sweep worker's lock renewal) for seconds.
+   */
+  async evaluate(split: LabeledSplit, which: EvaluationSplit = 'other'): Promise<Metrics> {
     let loss = 0;
     let correct = 0;
     let n = 0;
@@ -586,6 +590,7 @@ export class Trainer {
       tf.dispose([l!, c!, batch.x, batch.y]);
       n += batch.size;
       this.o.onEvaluationProgress?.(which, n, split.count);
+      await yieldToEventLoop();
     }
     return { loss: loss / n, accuracy: correct / n };
   }

@@ -5,6 +5,7 @@ import type {
   MetricPoint,
   ModelSpec,
   ParamValue,
+  ResumeRunOptions,
   RunHandle,
   StartRunOptions,
   TagValue,
@@ -175,9 +176,9 @@ export class MlflowTracker implements Tracker {
    * its MLflow copy up to date: a reconcile sends whatever the stopped process had not, finds
    * the MLflow run by its `wus.localRunId` tag (or creates it) and marks it RUNNING again.
    */
-  async resumeRun(runId: string): Promise<RunHandle> {
+  async resumeRun(runId: string, options: ResumeRunOptions = {}): Promise<RunHandle> {
     if (this.fatal !== undefined) throw this.fatal;
-    const local = await this.ctx.store.resumeRun(runId);
+    const local = await this.ctx.store.resumeRun(runId, options);
     const { info } = await this.ctx.store.getRun(local.id);
     const replica: Replica = { localId: local.id, name: info.name, dirty: true, reconciling: false, version: 0, ended: false, failed: undefined };
     this.replicas.push(replica);

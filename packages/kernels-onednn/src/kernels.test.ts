@@ -1,0 +1,94 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { selectBackend, traitsOf } from '@wus/core';
+import { convGrid, convInfo, convLabel, expectClose, isOne, randomArray, referenceConv, size } from '@wus/core/testing';
+import { loadAddon } from './addon.js';
+import { onednnKernels } from './package.js';
+import { ONEDNN_KERNELS } from './register.js';
+import { skipOnednnTests } from './test-support/require-addon.js';
+
+/*
+ * Every kernel against a float64 reference from the definition (@wus/core/testing), over the
+ * same grid as the WebAssembly kernels: shapes, strides, paddings, dilations, odd channel counts.
+ */
+
+function run(kernel: string, inputs: Record<string, [Float32Array, number[], tf.DataType?]>, attrs: object): Float32Array {
+  const tensors = Object.fromEntries(Object.entries(inputs).map(([k, [v, s, dtype]]) => [k, tf.tensor(v, s, dtype)]));
+  try {
+    const out = tf.engine().runKernel(kernel, tensors, attrs as tf.NamedAttrMap) as tf.Tensor;
+    const values = out.dataSync() as Float32Array;
+    out.dispose();
+    return values;
+  } finally {
+    tf.dispose(Object.values(tensors));
+  }
+}
+
+describe.skipIf(skipOnednnTests)('oneDNN kernels on the cpu backend', () => {
+  beforeAll(async () => {
+    const choice = await selectBackend('cpu', { kernels: [onednnKernels] });
+    expect(choice.reason).toMatch(/onednn kernels/);
+    expect(choice.reason).not.toMatch(/unavailable/);
+  });
+
+  it('are registered on the cpu backend, marked as ours, on every core (or WUS_KERNEL_THREADS)', () => {
+    for (const k of ONEDNN_KERNELS) expect(traitsOf(tf.getKernel(k, 'cpu')!.kernelFunc)?.owner, k).toBe('onednn');
+    const { version, isa, threads } = loadAddon().info();
+    expect(version).toBe('3.2.0');
+    expect(isa).toMatch(/avx2|avx512/);
+    const wanted = Number(process.env['WUS_KERNEL_THREADS'] ?? 0);
+    if (wanted > 0) expect(threads).toBe(wanted);
+    else expect(threads).toBeGreaterThanOrEqual(1);
+  });
+
+  it('Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter match float64 over the grid', () => {
+    const cases = convGrid();
+    expect(cases.length).toBeGreaterThan(150);
+    for (const [n, c] of cases.entries()) {
+      const info = convInfo(c);
+      const wShape = [c.k[0], c.k[1], c.x[3], c.co];
+      const x = randomArray(size(c.x), 3 * n + 1);
+      const w = randomArray(size(wShape), 3 * n + 2);
+      const dy = randomArray(size(info.outShape), 3 * n + 3);
+      const ref = referenceConv(c, x, w, dy);
+      const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+      const dilated = isOne(c.dilations) ? {} : { dilations: c.dilations };
+      expectClose(run('Conv2D', { x: [x, c.x], filter: [w, wShape] }, { ...common, dilations: c.dilations }), ref.y, `Conv2D ${convLabel(c)}`);
+      expectClose(run('Conv2DBackpropInput', { dy: [dy, info.outShape], filter: [w, wShape] }, { ...common, ...dilated, inputShape: c.x }), ref.dx, `Conv2DBackpropInput ${convLabel(c)}`);
+      expectClose(run('Conv2DBackpropFilter', { x: [x, c.x], dy: [dy, info.outShape] }, { ...common, ...dilated, filterShape: wShape }), ref.dw, `Conv2DBackpropFilter ${convLabel(c)}`);
+    }
+  });
+
+  it('BatchMatMul matches float64: transposes, rank 2 and 3, a batch broadcast, and hands int32 to the kernel it replaced', () => {
+    // [batch a, batch b, M, K, N]
+    const dims: [number, number, number, number, number][] = [[1, 1, 1, 1, 1], [1, 1, 7, 5, 3], [1, 1, 33, 65, 17], [1, 1, 128, 784, 256], [1, 1, 299, 40, 10], [2, 2, 6, 5, 4], [3, 1, 6, 5, 4], [1, 4, 9, 3, 7]];
+    let seed = 0;
+    for (const [ba, bb, m, k, nn] of dims)
+      for (const transposeA of [false, true])
+        for (const transposeB of [false, true]) {
+          seed++;
+          const lead = (b: number) => (b === 1 && ba === 1 && bb === 1 && seed % 2 === 0 ? [] : [b]);
+          const sa = [...lead(ba), ...(transposeA ? [k, m] : [m, k])];
+          const sb = [...lead(bb), ...(transposeB ? [nn, k] : [k, nn])];
+          const [va, vb] = [randomArray(size(sa), 800 + seed), randomArray(size(sb), 900 + seed)];
+          const batch = Math.max(ba, bb);
+          const want = new Float64Array(batch * m * nn);
+          for (let b = 0; b < batch; b++)
+            for (let i = 0; i < m; i++)
+              for (let j = 0; j < nn; j++) {
+                let s = 0;
+                for (let p = 0; p < k; p++) {
+                  const av = va[(ba === 1 ? 0 : b) * m * k + (transposeA ? p * m + i : i * k + p)]!;
+                  const bv = vb[(bb === 1 ? 0 : b) * k * nn + (transposeB ? j * k + p : p * nn + j)]!;
+                  s += av * bv;
+                }
+                want[(b * m + i) * nn + j] = s;
+              }
+          expectClose(run('BatchMatMul', { a: [va, sa], b: [vb, sb] }, { transposeA, transposeB }), want, `BatchMatMul ${ba}/${bb}×${m}×${k}×${nn} tA ${transposeA} tB ${transposeB}`);
+        }
+    const ints = tf.matMul(tf.tensor2d([[1, 2], [3, 4]], undefined, 'int32'), tf.tensor2d([[5], [6]], undefined, 'int32'));
+    expect(ints.dtype).toBe('int32');
+    expect(Array.from(ints.dataSync())).toEqual([17, 39]);
+    ints.dispose();
+  });
+});

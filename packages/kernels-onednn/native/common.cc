@@ -38,13 +38,4 @@ std::string keyOf(char kind, const std::vector<int32_t>& w) {
   return key;
 }
 
-Reorder makeReorder(const dnnl::memory::desc& from, const dnnl::memory::desc& to) {
-  Reorder r;
-  r.from = from;
-  r.to = to;
-  r.needed = from != to;
-  if (r.needed) r.prim = dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), from, cpuEngine(), to));
-  return r;
-}
-
 }  // namespace wus

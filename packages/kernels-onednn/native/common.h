@@ -41,16 +41,6 @@ Napi::Value guarded(const Napi::CallbackInfo& info, const char* kernel, F body) 
   }
 }
 
-// A reorder between two memory descriptors of the same logical tensor, cached with its target
-// buffer (used for weights in oneDNN's blocked layouts: tfjs keeps HWIO).
-struct Reorder {
-  dnnl::reorder prim;
-  dnnl::memory::desc from;
-  dnnl::memory::desc to;
-  bool needed = false;
-};
-Reorder makeReorder(const dnnl::memory::desc& from, const dnnl::memory::desc& to);
-
 void registerConv(Napi::Env env, Napi::Object exports);
 void registerMatMul(Napi::Env env, Napi::Object exports);
 

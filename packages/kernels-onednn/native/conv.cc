@@ -3,6 +3,7 @@
 // fastest implementation wants; filters are reordered into it (and the filter gradient back out
 // of it), a small copy next to the convolution.
 #include <algorithm>
+#include <cstdlib>
 #include <unordered_map>
 
 #include "common.h"
@@ -56,18 +57,44 @@ Geometry geometry(const std::vector<int32_t>& w) {
   return g;
 }
 
-dnnl::convolution_forward::primitive_desc forwardPd(const Geometry& g) {
-  return dnnl::convolution_forward::primitive_desc(cpuEngine(), dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, g.src, g.weiAny, g.dst,
-                                                   g.strides, g.dilates, g.padL, g.padR);
+// Activations in oneDNN's blocked layouts (nChw8c) rather than tfjs's NHWC: reordered in and out
+// around the convolution. Which pays depends on the shape (see README); read once.
+bool blockedActivations() {
+  static const bool blocked = [] {
+    const char* v = std::getenv("WUS_ONEDNN_LAYOUT");
+    return v != nullptr && std::string(v) == "blocked";
+  }();
+  return blocked;
 }
 
-// One cached primitive: the convolution, the filter's reorder (HWIO ↔ oneDNN's layout) and a
-// buffer in oneDNN's layout, kept between calls.
+// One tensor argument of a cached primitive: as tfjs holds it (user) and as the primitive wants
+// it, with the reorder between them and a buffer in the primitive's layout where they differ.
+struct Port {
+  int arg = 0;
+  memory::desc user;
+  size_t count = 0;
+  bool input = true;
+  bool reordered = false;
+  dnnl::reorder reorder;
+  memory buf;
+
+  void init(int a, const memory::desc& u, size_t n, bool in, const memory::desc& prim) {
+    arg = a;
+    user = u;
+    count = n;
+    input = in;
+    reordered = prim != u;
+    if (!reordered) return;
+    reorder = in ? dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), u, cpuEngine(), prim))
+                 : dnnl::reorder(dnnl::reorder::primitive_desc(cpuEngine(), prim, cpuEngine(), u));
+    buf = memory(prim, cpuEngine());
+  }
+};
+
+// One cached primitive: the convolution and its three tensor arguments (two in, one out).
 struct Entry {
-  Geometry g;
   dnnl::primitive prim;
-  Reorder wei;
-  memory weiBuf;
+  Port ports[3];
   std::string impl;
 };
 
@@ -78,83 +105,68 @@ Entry& entryFor(char kind, const std::vector<int32_t>& w) {
   auto it = cache.find(key);
   if (it != cache.end()) return *it->second;
   auto e = std::make_unique<Entry>();
-  e->g = geometry(w);
-  const Geometry& g = e->g;
-  auto fwd = forwardPd(g);
-  memory::desc weiDesc;
-  if (kind == 'f') {
+  Geometry g = geometry(w);
+  // Filters always in the layout oneDNN prefers (reordering them is cheap); activations too where asked.
+  const memory::desc srcAny = blockedActivations() ? memory::desc(g.src.get_dims(), memory::data_type::f32, tag::any) : g.src;
+  const memory::desc dstAny = blockedActivations() ? memory::desc(g.dst.get_dims(), memory::data_type::f32, tag::any) : g.dst;
+  dnnl::convolution_forward::primitive_desc fwd(cpuEngine(), dnnl::prop_kind::forward_training, dnnl::algorithm::convolution_direct, srcAny, g.weiAny, dstAny,
+                                                g.strides, g.dilates, g.padL, g.padR);
+  Port* p = e->ports;
+  if (kind == 'f') {  // x, filter -> y
     e->prim = dnnl::convolution_forward(fwd);
     e->impl = fwd.impl_info_str();
-    weiDesc = fwd.weights_desc();
-    e->wei = makeReorder(g.weiUser, weiDesc);
-  } else if (kind == 'd') {
-    dnnl::convolution_backward_data::primitive_desc pd(cpuEngine(), dnnl::algorithm::convolution_direct, g.src, g.weiAny, g.dst, g.strides, g.dilates, g.padL, g.padR, fwd);
+    p[0].init(DNNL_ARG_SRC, g.src, g.srcCount, true, fwd.src_desc());
+    p[1].init(DNNL_ARG_WEIGHTS, g.weiUser, g.weiCount, true, fwd.weights_desc());
+    p[2].init(DNNL_ARG_DST, g.dst, g.dstCount, false, fwd.dst_desc());
+  } else if (kind == 'd') {  // dy, filter -> dx
+    dnnl::convolution_backward_data::primitive_desc pd(cpuEngine(), dnnl::algorithm::convolution_direct, srcAny, g.weiAny, dstAny, g.strides, g.dilates, g.padL, g.padR, fwd);
     e->prim = dnnl::convolution_backward_data(pd);
     e->impl = pd.impl_info_str();
-    weiDesc = pd.weights_desc();
-    e->wei = makeReorder(g.weiUser, weiDesc);
-  } else {
-    dnnl::convolution_backward_weights::primitive_desc pd(cpuEngine(), dnnl::algorithm::convolution_direct, g.src, g.weiAny, g.dst, g.strides, g.dilates, g.padL, g.padR, fwd);
+    p[0].init(DNNL_ARG_DIFF_DST, g.dst, g.dstCount, true, pd.diff_dst_desc());
+    p[1].init(DNNL_ARG_WEIGHTS, g.weiUser, g.weiCount, true, pd.weights_desc());
+    p[2].init(DNNL_ARG_DIFF_SRC, g.src, g.srcCount, false, pd.diff_src_desc());
+  } else {  // x, dy -> dW
+    dnnl::convolution_backward_weights::primitive_desc pd(cpuEngine(), dnnl::algorithm::convolution_direct, srcAny, g.weiAny, dstAny, g.strides, g.dilates, g.padL, g.padR, fwd);
     e->prim = dnnl::convolution_backward_weights(pd);
     e->impl = pd.impl_info_str();
-    weiDesc = pd.diff_weights_desc();
-    e->wei = makeReorder(weiDesc, g.weiUser);
+    p[0].init(DNNL_ARG_SRC, g.src, g.srcCount, true, pd.src_desc());
+    p[1].init(DNNL_ARG_DIFF_DST, g.dst, g.dstCount, true, pd.diff_dst_desc());
+    p[2].init(DNNL_ARG_DIFF_WEIGHTS, g.weiUser, g.weiCount, false, pd.diff_weights_desc());
   }
-  if (e->wei.needed) e->weiBuf = memory(weiDesc, cpuEngine());
   return *cache.emplace(std::move(key), std::move(e)).first->second;
 }
 
-// The filter as the primitive reads it: in place where oneDNN takes HWIO, else reordered.
-memory filterIn(Entry& e, float* w) {
-  memory user(e.g.weiUser, cpuEngine(), w);
-  if (!e.wei.needed) return user;
-  e.wei.prim.execute(cpuStream(), user, e.weiBuf);
-  return e.weiBuf;
+// kernel(words, in0, in1, out): the two inputs reordered into the primitive's layouts where they
+// differ from tfjs's (else read in place), the output written in place or reordered back.
+Napi::Value run(const Napi::CallbackInfo& info, char kind, const char* kernel, const char* names[3]) {
+  return guarded(info, kernel, [&] {
+    Entry& e = entryFor(kind, words(info, 0, WORDS, "geometry"));
+    std::unordered_map<int, memory> args;
+    memory outUser;
+    for (int i = 0; i < 3; i++) {
+      Port& p = e.ports[i];
+      memory user(p.user, cpuEngine(), floats(info, 1 + i, p.count, names[i]));
+      if (p.reordered && p.input) p.reorder.execute(cpuStream(), user, p.buf);
+      args[p.arg] = p.reordered ? p.buf : user;
+      if (!p.input) outUser = user;
+    }
+    e.prim.execute(cpuStream(), args);
+    if (e.ports[2].reordered) e.ports[2].reorder.execute(cpuStream(), e.ports[2].buf, outUser);
+    cpuStream().wait();
+    return info.Env().Undefined();
+  });
 }
+
+const char* FORWARD[3] = {"x", "filter", "y"};
+const char* INPUT[3] = {"dy", "filter", "dx"};
+const char* FILTER[3] = {"x", "dy", "dw"};
 
 // conv2d(words, x, filter, y)
-Napi::Value Conv2D(const Napi::CallbackInfo& info) {
-  return guarded(info, "Conv2D", [&] {
-    auto w = words(info, 0, WORDS, "geometry");
-    Entry& e = entryFor('f', w);
-    memory src(e.g.src, cpuEngine(), floats(info, 1, e.g.srcCount, "x"));
-    memory wei = filterIn(e, floats(info, 2, e.g.weiCount, "filter"));
-    memory dst(e.g.dst, cpuEngine(), floats(info, 3, e.g.dstCount, "y"));
-    e.prim.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DST, dst}});
-    cpuStream().wait();
-    return info.Env().Undefined();
-  });
-}
-
+Napi::Value Conv2D(const Napi::CallbackInfo& info) { return run(info, 'f', "Conv2D", FORWARD); }
 // conv2dBackpropInput(words, dy, filter, dx)
-Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) {
-  return guarded(info, "Conv2DBackpropInput", [&] {
-    auto w = words(info, 0, WORDS, "geometry");
-    Entry& e = entryFor('d', w);
-    memory diffDst(e.g.dst, cpuEngine(), floats(info, 1, e.g.dstCount, "dy"));
-    memory wei = filterIn(e, floats(info, 2, e.g.weiCount, "filter"));
-    memory diffSrc(e.g.src, cpuEngine(), floats(info, 3, e.g.srcCount, "dx"));
-    e.prim.execute(cpuStream(), {{DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_WEIGHTS, wei}, {DNNL_ARG_DIFF_SRC, diffSrc}});
-    cpuStream().wait();
-    return info.Env().Undefined();
-  });
-}
-
+Napi::Value Conv2DBackpropInput(const Napi::CallbackInfo& info) { return run(info, 'd', "Conv2DBackpropInput", INPUT); }
 // conv2dBackpropFilter(words, x, dy, dw)
-Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) {
-  return guarded(info, "Conv2DBackpropFilter", [&] {
-    auto w = words(info, 0, WORDS, "geometry");
-    Entry& e = entryFor('w', w);
-    memory src(e.g.src, cpuEngine(), floats(info, 1, e.g.srcCount, "x"));
-    memory diffDst(e.g.dst, cpuEngine(), floats(info, 2, e.g.dstCount, "dy"));
-    memory user(e.g.weiUser, cpuEngine(), floats(info, 3, e.g.weiCount, "dw"));
-    memory diffWei = e.wei.needed ? e.weiBuf : user;
-    e.prim.execute(cpuStream(), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DIFF_DST, diffDst}, {DNNL_ARG_DIFF_WEIGHTS, diffWei}});
-    if (e.wei.needed) e.wei.prim.execute(cpuStream(), e.weiBuf, user);
-    cpuStream().wait();
-    return info.Env().Undefined();
-  });
-}
+Napi::Value Conv2DBackpropFilter(const Napi::CallbackInfo& info) { return run(info, 'w', "Conv2DBackpropFilter", FILTER); }
 
 // convImpl(kind: 'forward' | 'input' | 'filter', words): the implementation oneDNN chose
 // (e.g. "brg:avx512_core", "jit:avx2"), for tests and the bench.

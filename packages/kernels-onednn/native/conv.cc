@@ -21,6 +21,7 @@ struct Geometry {
   memory::desc src, dst, weiUser, weiAny;
   memory::dims strides, dilates, padL, padR;
   size_t srcCount, dstCount, weiCount;
+  bool cropped;  // oneDNN sees only the rows/columns of x that are read (see geometry())
 };
 
 Geometry geometry(const std::vector<int32_t>& w) {
@@ -51,6 +52,7 @@ Geometry geometry(const std::vector<int32_t>& w) {
   g.dilates = {w[DH] - 1, w[DW] - 1};  // oneDNN counts the gaps: 0 = no dilation
   g.padL = {w[PT], w[PL]};
   g.padR = {padB, padR};
+  g.cropped = ih != w[IH] || iw != w[IW];
   g.srcCount = size_t(w[N]) * w[IH] * w[IW] * w[CI];
   g.dstCount = size_t(w[N]) * w[OH] * w[OW] * w[CO];
   g.weiCount = size_t(w[KH]) * w[KW] * w[CI] * w[CO];
@@ -96,6 +98,7 @@ struct Entry {
   dnnl::primitive prim;
   Port ports[3];
   std::string impl;
+  bool zeroOutput = false;  // dx of a cropped input: oneDNN leaves the unread rest unwritten
 };
 
 std::unordered_map<std::string, std::unique_ptr<Entry>> cache;
@@ -125,6 +128,7 @@ Entry& entryFor(char kind, const std::vector<int32_t>& w) {
     p[0].init(DNNL_ARG_DIFF_DST, g.dst, g.dstCount, true, pd.diff_dst_desc());
     p[1].init(DNNL_ARG_WEIGHTS, g.weiUser, g.weiCount, true, pd.weights_desc());
     p[2].init(DNNL_ARG_DIFF_SRC, g.src, g.srcCount, false, pd.diff_src_desc());
+    e->zeroOutput = g.cropped;
   } else {  // x, dy -> dW
     dnnl::convolution_backward_weights::primitive_desc pd(cpuEngine(), dnnl::algorithm::convolution_direct, srcAny, g.weiAny, dstAny, g.strides, g.dilates, g.padL, g.padR, fwd);
     e->prim = dnnl::convolution_backward_weights(pd);
@@ -145,7 +149,10 @@ Napi::Value run(const Napi::CallbackInfo& info, char kind, const char* kernel, c
     memory outUser;
     for (int i = 0; i < 3; i++) {
       Port& p = e.ports[i];
-      memory user(p.user, cpuEngine(), floats(info, 1 + i, p.count, names[i]));
+      float* data = floats(info, 1 + i, p.count, names[i]);
+      // Outputs on the wasm heap are not zeroed when allocated.
+      if (!p.input && e.zeroOutput) std::fill(data, data + p.count, 0.0f);
+      memory user(p.user, cpuEngine(), data);
       if (p.reordered && p.input) p.reorder.execute(cpuStream(), user, p.buf);
       args[p.arg] = p.reordered ? p.buf : user;
       if (!p.input) outUser = user;

@@ -31,6 +31,11 @@ let loaded: OnednnAddon | undefined;
 export function loadAddon(): OnednnAddon {
   if (loaded !== undefined) return loaded;
   if (!existsSync(ADDON_PATH)) throw new Error('not built; `npm run setup:onednn` builds it');
+  // oneDNN's OpenMP threads meet at a barrier after every kernel. GOMP's default there is to spin,
+  // which on a machine with more runnable threads than cores (a shared 2-core VM, a test runner
+  // beside us) starves the thread everyone waits for: LeNet-5's step measured 8× slower than with
+  // sleeping waiters. Set before libgomp loads (it reads the variable once); a user's value wins.
+  process.env['OMP_WAIT_POLICY'] ??= 'PASSIVE';
   let addon: OnednnAddon;
   try {
     addon = createRequire(import.meta.url)(ADDON_PATH) as OnednnAddon;

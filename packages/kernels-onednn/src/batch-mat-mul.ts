@@ -1,6 +1,6 @@
 import { backend_util, BatchMatMul, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon.js';
-import { output, valuesOf } from './io.js';
+import { output } from './io.js';
 import { runReplaced } from './replaced.js';
 
 /**
@@ -25,6 +25,5 @@ export const batchMatMul: KernelFunc = (args) => {
   if (k !== kb) throw new Error(`onednn kernels: BatchMatMul inner dimensions differ: ${k} vs ${kb} (a [${a.shape}], b [${b.shape}])`);
   const outShape = [...backend_util.assertAndGetBroadcastShape(lead(a), lead(b)), m, n];
   const words = Int32Array.from([ba, bb, m, k, n, transposeA ? 1 : 0, transposeB ? 1 : 0]);
-  const backend = args.backend as KernelBackend;
-  return output(backend, outShape, (c) => loadAddon().batchMatMul(words, valuesOf(backend, a), valuesOf(backend, b), c));
+  return output(args.backend as KernelBackend, outShape, [a, b], (c, av, bv) => loadAddon().batchMatMul(words, av!, bv!, c));
 };

@@ -12,6 +12,8 @@ import { skipOnednnTests } from './test-support/require-addon.js';
  * same grid as the WebAssembly kernels: shapes, strides, paddings, dilations, odd channel counts.
  */
 
+const BACKENDS = ['wasm', 'cpu'] as const;
+
 function run(kernel: string, inputs: Record<string, [Float32Array, number[], tf.DataType?]>, attrs: object): Float32Array {
   const tensors = Object.fromEntries(Object.entries(inputs).map(([k, [v, s, dtype]]) => [k, tf.tensor(v, s, dtype)]));
   try {
@@ -24,15 +26,15 @@ function run(kernel: string, inputs: Record<string, [Float32Array, number[], tf.
   }
 }
 
-describe.skipIf(skipOnednnTests)('oneDNN kernels on the cpu backend', () => {
+describe.skipIf(skipOnednnTests)('oneDNN kernels on the wasm and cpu backends', () => {
   beforeAll(async () => {
     const choice = await selectBackend('cpu', { kernels: [onednnKernels] });
     expect(choice.reason).toMatch(/onednn kernels/);
     expect(choice.reason).not.toMatch(/unavailable/);
   });
 
-  it('are registered on the cpu backend, marked as ours, on every core (or WUS_KERNEL_THREADS)', () => {
-    for (const k of ONEDNN_KERNELS) expect(traitsOf(tf.getKernel(k, 'cpu')!.kernelFunc)?.owner, k).toBe('onednn');
+  it('are registered on the wasm and cpu backends, marked as ours, on every core (or WUS_KERNEL_THREADS)', () => {
+    for (const backend of BACKENDS) for (const k of ONEDNN_KERNELS) expect(traitsOf(tf.getKernel(k, backend)!.kernelFunc)?.owner, `${k} on ${backend}`).toBe('onednn');
     const { version, isa, threads } = loadAddon().info();
     expect(version).toBe('3.2.0');
     expect(isa).toMatch(/avx2|avx512/);
@@ -41,7 +43,8 @@ describe.skipIf(skipOnednnTests)('oneDNN kernels on the cpu backend', () => {
     else expect(threads).toBeGreaterThanOrEqual(1);
   });
 
-  it('Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter match float64 over the grid', () => {
+  it.each(BACKENDS)('Conv2D, Conv2DBackpropInput, Conv2DBackpropFilter match float64 over the grid on %s', async (backend) => {
+    await tf.setBackend(backend);
     const cases = convGrid();
     expect(cases.length).toBeGreaterThan(150);
     for (const [n, c] of cases.entries()) {
@@ -53,13 +56,14 @@ describe.skipIf(skipOnednnTests)('oneDNN kernels on the cpu backend', () => {
       const ref = referenceConv(c, x, w, dy);
       const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
       const dilated = isOne(c.dilations) ? {} : { dilations: c.dilations };
-      expectClose(run('Conv2D', { x: [x, c.x], filter: [w, wShape] }, { ...common, dilations: c.dilations }), ref.y, `Conv2D ${convLabel(c)}`);
-      expectClose(run('Conv2DBackpropInput', { dy: [dy, info.outShape], filter: [w, wShape] }, { ...common, ...dilated, inputShape: c.x }), ref.dx, `Conv2DBackpropInput ${convLabel(c)}`);
-      expectClose(run('Conv2DBackpropFilter', { x: [x, c.x], dy: [dy, info.outShape] }, { ...common, ...dilated, filterShape: wShape }), ref.dw, `Conv2DBackpropFilter ${convLabel(c)}`);
+      expectClose(run('Conv2D', { x: [x, c.x], filter: [w, wShape] }, { ...common, dilations: c.dilations }), ref.y, `Conv2D ${backend} ${convLabel(c)}`);
+      expectClose(run('Conv2DBackpropInput', { dy: [dy, info.outShape], filter: [w, wShape] }, { ...common, ...dilated, inputShape: c.x }), ref.dx, `Conv2DBackpropInput ${backend} ${convLabel(c)}`);
+      expectClose(run('Conv2DBackpropFilter', { x: [x, c.x], dy: [dy, info.outShape] }, { ...common, ...dilated, filterShape: wShape }), ref.dw, `Conv2DBackpropFilter ${backend} ${convLabel(c)}`);
     }
   });
 
-  it('BatchMatMul matches float64: transposes, rank 2 and 3, a batch broadcast, and hands int32 to the kernel it replaced', () => {
+  it.each(BACKENDS)('BatchMatMul matches float64 on %s: transposes, rank 2 and 3, a batch broadcast, and hands int32 to the kernel it replaced', async (backend) => {
+    await tf.setBackend(backend);
     // [batch a, batch b, M, K, N]
     const dims: [number, number, number, number, number][] = [[1, 1, 1, 1, 1], [1, 1, 7, 5, 3], [1, 1, 33, 65, 17], [1, 1, 128, 784, 256], [1, 1, 299, 40, 10], [2, 2, 6, 5, 4], [3, 1, 6, 5, 4], [1, 4, 9, 3, 7]];
     let seed = 0;
@@ -84,8 +88,9 @@ describe.skipIf(skipOnednnTests)('oneDNN kernels on the cpu backend', () => {
                 }
                 want[(b * m + i) * nn + j] = s;
               }
-          expectClose(run('BatchMatMul', { a: [va, sa], b: [vb, sb] }, { transposeA, transposeB }), want, `BatchMatMul ${ba}/${bb}×${m}×${k}×${nn} tA ${transposeA} tB ${transposeB}`);
+          expectClose(run('BatchMatMul', { a: [va, sa], b: [vb, sb] }, { transposeA, transposeB }), want, `BatchMatMul ${backend} ${ba}/${bb}×${m}×${k}×${nn} tA ${transposeA} tB ${transposeB}`);
         }
+    if (backend === 'wasm') return; // tfjs-backend-wasm has no int32 BatchMatMul either
     const ints = tf.matMul(tf.tensor2d([[1, 2], [3, 4]], undefined, 'int32'), tf.tensor2d([[5], [6]], undefined, 'int32'));
     expect(ints.dtype).toBe('int32');
     expect(Array.from(ints.dataSync())).toEqual([17, 39]);

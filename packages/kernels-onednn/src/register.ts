@@ -8,8 +8,8 @@ import { rememberReplaced, takeReplaced } from './replaced.js';
 /** This package's name, as kernels are marked (`KernelTraits.owner`) and choices are reported. */
 export const ONEDNN_KERNELS_NAME = 'onednn';
 
-/** The tfjs backend whose kernels ours replace: its tensors are plain arrays the addon reads in place (io.ts). */
-export const ONEDNN_KERNEL_BACKENDS = ['cpu'] as const;
+/** The tfjs backends whose kernels ours replace: the addon reads their tensors in place (io.ts). */
+export const ONEDNN_KERNEL_BACKENDS = ['wasm', 'cpu'] as const;
 
 const KERNELS: readonly { name: string; func: tf.KernelFunc; traits?: Omit<KernelTraits, 'owner'> }[] = [
   { name: tf.Conv2D, func: conv2d },
@@ -25,7 +25,7 @@ const isOurs = (func: tf.KernelFunc) => traitsOf(func)?.owner === ONEDNN_KERNELS
 
 /**
  * Loads the addon (throws, with what to do, where it cannot run: core then keeps the kernels in
- * place) and registers our kernels for the cpu backend over whatever was there. Idempotent.
+ * place) and registers our kernels for the wasm and cpu backends over whatever was there. Idempotent.
  */
 export function registerOnednnKernels(): OnednnAddon {
   const addon = loadAddon();
@@ -33,7 +33,7 @@ export function registerOnednnKernels(): OnednnAddon {
     for (const k of KERNELS) {
       const current = tf.getKernel(k.name, backend);
       if (current !== undefined && isOurs(current.kernelFunc)) continue;
-      rememberReplaced(k.name, current);
+      rememberReplaced(backend, k.name, current);
       if (current !== undefined) tf.unregisterKernel(k.name, backend);
       markKernel(k.func, { owner: ONEDNN_KERNELS_NAME, ...k.traits });
       tf.registerKernel({ kernelName: k.name, backendName: backend, kernelFunc: k.func });
@@ -46,11 +46,16 @@ export function registerOnednnKernels(): OnednnAddon {
 export function unregisterOnednnKernels(): void {
   for (const backend of ONEDNN_KERNEL_BACKENDS) {
     for (const k of KERNELS) {
-      const previous = takeReplaced(k.name);
+      const previous = takeReplaced(backend, k.name);
       if (!previous.has) continue;
       const current = tf.getKernel(k.name, backend);
       if (current !== undefined && isOurs(current.kernelFunc)) tf.unregisterKernel(k.name, backend);
-      if (previous.config !== undefined) tf.registerKernel(previous.config);
+      if (previous.config === undefined) continue;
+      tf.registerKernel(previous.config);
+      // tfjs runs a kernel's setup (wasm: binding its C function) when the backend starts; ours
+      // was registered then, so run tfjs's now if the backend is already up.
+      const instance = tf.findBackend(backend);
+      if (instance !== null) previous.config.setupFunc?.(instance);
     }
   }
 }

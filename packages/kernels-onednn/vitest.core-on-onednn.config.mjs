@@ -1,8 +1,8 @@
 // Core's backend-sensitive tests (skip steps and kernel counts, layer plans, optimizer state, the
 // trainer, composite layers) on the oneDNN kernels, after `npm run setup:onednn`:
 //   npx vitest run --config packages/kernels-onednn/vitest.core-on-onednn.config.mjs
-// The tests are core's own files, unchanged; test-support/force-onednn.mjs registers this package
-// under their selectBackend('cpu' | 'wasm') calls and fails unless its kernels are the ones running.
+// The tests are core's own files, unchanged; src/test-support/force-onednn.mjs registers this
+// package first and fails every test after which its kernels are not the ones in place.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defaultServerConditions } from 'vite';

@@ -5,26 +5,11 @@
 // package first and fails every test after which its kernels are not the ones in place.
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { BACKEND_SENSITIVE_TESTS, coreBackendSuite } from '../core/vitest.backend-suite.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const core = join(here, '..', 'core');
 
-export default defineConfig({
-  root: core,
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
-  test: {
-    include: [
-      'src/trainer/skip-step.test.ts',
-      'src/trainer/layer-plans.test.ts',
-      'src/optim/optimizer-state.test.ts',
-      'src/trainer/trainer.test.ts',
-      'src/nn/composite.test.ts',
-    ],
-    setupFiles: [join(here, 'src', 'test-support', 'force-onednn.mjs')],
-    testTimeout: 120_000,
-    pool: 'forks',
-  },
+export default coreBackendSuite({
+  setupFile: join(here, 'src', 'test-support', 'force-onednn.mjs'),
+  include: [...BACKEND_SENSITIVE_TESTS, 'src/trainer/layer-plans.test.ts'],
 });

@@ -1,25 +1,12 @@
-import { backend_util } from '@tensorflow/tfjs-core';
-
-/** Attributes tfjs passes to every Conv2D-family kernel (`dilations` on backprops: set by core's gradient). */
-export interface ConvAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  dilations?: [number, number] | number;
-}
-
-type Shape4 = [number, number, number, number];
+import type { backend_util } from '@tensorflow/tfjs-core';
+import { convInfoOf, type ConvAttrs } from '@wus/core';
 
 /**
  * tfjs's Conv2DInfo for input `xShape` and filter `filterShape`, and its geometry words in the
  * order native/conv.cc reads them: N, IH, IW, CI, OH, OW, CO, KH, KW, SH, SW, DH, DW, pad top, pad left.
  */
 export function convGeometry(xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): { info: backend_util.Conv2DInfo; words: Int32Array } {
-  const info = backend_util.computeConv2DInfo(
-    xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  );
+  const info = convInfoOf(xShape, filterShape, attrs);
   if (info.dataFormat !== 'channelsLast') throw new Error(`onednn kernels support dataFormat 'NHWC' only, got ${attrs.dataFormat}`);
   const i = info;
   const words = Int32Array.from([

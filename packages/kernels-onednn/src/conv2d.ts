@@ -1,6 +1,7 @@
 import { Conv2D, Conv2DBackpropFilter, Conv2DBackpropInput, type KernelBackend, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { loadAddon } from './addon.js';
-import { assertShape, convGeometry, type ConvAttrs } from './conv-geometry.js';
+import type { ConvAttrs } from '@wus/core';
+import { assertShape, convGeometry } from './conv-geometry.js';
 import { output } from './io.js';
 
 /** y = conv2d(x, W), NHWC, on oneDNN (native/conv.cc). */

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend, traitsOf } from '@wus/core';
-import { convGrid, convInfo, convLabel, expectClose, isOne, randomArray, referenceConv, size } from '@wus/core/testing';
+import { convFixture, convGrid, convLabel, expectClose, randomArray, size } from '@wus/core/testing';
 import { loadAddon } from './addon.js';
 import { onednnKernels } from './package.js';
 import { ONEDNN_KERNELS } from './register.js';
@@ -48,17 +48,10 @@ describe.skipIf(skipOnednnTests)('oneDNN kernels on the wasm and cpu backends', 
     const cases = convGrid();
     expect(cases.length).toBeGreaterThan(150);
     for (const [n, c] of cases.entries()) {
-      const info = convInfo(c);
-      const wShape = [c.k[0], c.k[1], c.x[3], c.co];
-      const x = randomArray(size(c.x), 3 * n + 1);
-      const w = randomArray(size(wShape), 3 * n + 2);
-      const dy = randomArray(size(info.outShape), 3 * n + 3);
-      const ref = referenceConv(c, x, w, dy);
-      const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-      const dilated = isOne(c.dilations) ? {} : { dilations: c.dilations };
-      expectClose(run('Conv2D', { x: [x, c.x], filter: [w, wShape] }, { ...common, dilations: c.dilations }), ref.y, `Conv2D ${backend} ${convLabel(c)}`);
-      expectClose(run('Conv2DBackpropInput', { dy: [dy, info.outShape], filter: [w, wShape] }, { ...common, ...dilated, inputShape: c.x }), ref.dx, `Conv2DBackpropInput ${backend} ${convLabel(c)}`);
-      expectClose(run('Conv2DBackpropFilter', { x: [x, c.x], dy: [dy, info.outShape] }, { ...common, ...dilated, filterShape: wShape }), ref.dw, `Conv2DBackpropFilter ${backend} ${convLabel(c)}`);
+      const { info, wShape, x, w, dy, ref, attrs } = convFixture(c, n);
+      expectClose(run('Conv2D', { x: [x, c.x], filter: [w, wShape] }, attrs.forward), ref.y, `Conv2D ${backend} ${convLabel(c)}`);
+      expectClose(run('Conv2DBackpropInput', { dy: [dy, info.outShape], filter: [w, wShape] }, attrs.input), ref.dx, `Conv2DBackpropInput ${backend} ${convLabel(c)}`);
+      expectClose(run('Conv2DBackpropFilter', { x: [x, c.x], dy: [dy, info.outShape] }, attrs.filter), ref.dw, `Conv2DBackpropFilter ${backend} ${convLabel(c)}`);
     }
   });
 

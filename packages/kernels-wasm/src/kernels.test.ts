@@ -4,7 +4,7 @@ import { selectBackend } from '@wus/core';
 import { wasmKernels } from './package.js';
 import { registerWusKernels, stockKernel, unregisterWusKernels } from './register.js';
 import type { KernelRuntime } from './runtime.js';
-import { convGrid as grid, convInfo, convLabel as label, expectClose, isOne, randomArray, referenceConv as reference, size, type ConvPad as Pad, type Pair } from '@wus/core/testing';
+import { convFixture, convGrid as grid, convLabel as label, expectClose, isOne, randomArray, size, type ConvPad as Pad, type Pair } from '@wus/core/testing';
 
 /*
  * Every kernel of kernels/wasm against two references, on both backends it is registered for
@@ -62,17 +62,8 @@ describe('wus WebAssembly kernels', () => {
     const cases = grid();
     expect(cases.length).toBeGreaterThan(150);
     for (const [n, c] of cases.entries()) {
-      const info = convInfo(c);
-      const wShape = [c.k[0], c.k[1], c.x[3], c.co];
-      const x = randomArray(size(c.x), 3 * n + 1);
-      const w = randomArray(size(wShape), 3 * n + 2);
-      const dy = randomArray(size(info.outShape), 3 * n + 3);
-      const ref = reference(c, x, w, dy);
-      const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-      const dilated = isOne(c.dilations) ? {} : { dilations: c.dilations };
-      const convAttrs = { ...common, dilations: c.dilations };
-      const inAttrs = { ...common, ...dilated, inputShape: c.x };
-      const filterAttrs = { ...common, ...dilated, filterShape: wShape };
+      const { info, wShape, x, w, dy, ref, attrs } = convFixture(c, n);
+      const { forward: convAttrs, input: inAttrs, filter: filterAttrs } = attrs;
       // Stock tfjs refuses stride > 1 together with dilation > 1 in conv2d; compare those to float64 only.
       const stockForward = isOne(c.strides) || isOne(c.dilations);
       for (const backend of ['wasm', 'cpu'] as const) {

@@ -113,3 +113,24 @@ export function convGrid(): ConvCase[] {
 }
 
 export const convLabel = (c: ConvCase) => `x ${c.x.join('×')} k ${c.k.join('×')}→${c.co} s ${JSON.stringify(c.strides)} p ${JSON.stringify(c.pad)} d ${JSON.stringify(c.dilations)}`;
+
+/** Case `n` of the grid as the three kernels take it: seeded inputs, the float64 reference, each kernel's attributes. */
+export function convFixture(c: ConvCase, n: number) {
+  const info = convInfo(c);
+  const wShape = [c.k[0], c.k[1], c.x[3], c.co];
+  const x = randomArray(size(c.x), 3 * n + 1);
+  const w = randomArray(size(wShape), 3 * n + 2);
+  const dy = randomArray(size(info.outShape), 3 * n + 3);
+  const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
+  // tfjs's backprop ops pass no dilations; core's gradient passes them where they are not 1.
+  const dilated = isOne(c.dilations) ? {} : { dilations: c.dilations };
+  return {
+    info, wShape, x, w, dy,
+    ref: referenceConv(c, x, w, dy),
+    attrs: {
+      forward: { ...common, dilations: c.dilations },
+      input: { ...common, ...dilated, inputShape: c.x },
+      filter: { ...common, ...dilated, filterShape: wShape },
+    },
+  };
+}

@@ -45,6 +45,7 @@ async function stepMs(trainer: Trainer, x: tf.Tensor, y: tf.Tensor1D): Promise<n
 
 /** Times the probe on `backend` with `optional` registered and unregistered, round by round. */
 async function measure(backend: 'wasm' | 'cpu', base: readonly KernelPackage[], optional: OptionalKernels): Promise<{ withMs: number; withoutMs: number }> {
+  await selectBackend(backend, { kernels: base });
   const model = nn.sequential({
     name: 'kernel-probe',
     inputShape: [16, 16, 16],
@@ -52,7 +53,6 @@ async function measure(backend: 'wasm' | 'cpu', base: readonly KernelPackage[], 
     seed: 1,
     layers: [nn.conv2d({ filters: 32, kernelSize: 3, padding: 1 }), nn.relu(), nn.conv2d({ filters: 64, kernelSize: 3, padding: 1 }), nn.relu(), nn.maxPool({ size: 2 }), nn.flatten(), nn.dense({ units: 10 })],
   });
-  await selectBackend(backend, { kernels: base });
   const data = toyDataset({ count: 32, sampleShape: [16, 16, 16], numClasses: 10, seed: 2 });
   const trainer = new Trainer({ model, data, optimizer: new Sgd({ momentum: 0.9 }), policy: { description: 'probe', plan: () => FULL_UPDATE }, epochs: 1, batchSize: 32, lr: 0.01, seed: 1 });
   const batch = [...data.train.batches({ batchSize: 32 })][0]!;

@@ -10,7 +10,8 @@ import { toyDataset } from '@wus/core/testing';
  * machine than the kernels below it: `auto` times a short probe — full training steps of a small
  * conv net with 3×3 layers of 32–64 channels, with and without the package, interleaved — and
  * keeps the faster. The verdict is cached per CPU, thread count, Node and package versions
- * (WUS_BACKEND_PROBE_CACHE, default ~/.cache/wus/backend-probe.json): later runs decide at once.
+ * (WUS_BACKEND_PROBE_CACHE, default ~/.cache/wus/backend-probe.json): later runs decide at once;
+ * deleting the file makes the next run probe again (a verdict taken on a busy machine stays).
  */
 export interface KernelProbeVerdict {
   readonly use: boolean;

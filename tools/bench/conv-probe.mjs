@@ -1,14 +1,19 @@
 // Convolution kernel probe: GFLOP/s of Conv2D, Conv2DBackpropInput and Conv2DBackpropFilter on the
-// wasm backend (our kernels) for VGG-sized 3×3 layers, median of 5 after 2 warm-up calls.
-// Complements dist/main.js (whole training steps) when tuning tools/wasm-kernels/src/kernels.c.
-//   npx nx run @wus/bench:build && node tools/bench/conv-probe.mjs
+// wasm backend (our kernels) for VGG-sized 3×3 layers, median of 5 after 2 warm-up calls; with
+// --onednn the oneDNN kernels' too, on the same tensors, alternating shape by shape
+// (conv_probe_torch.py is PyTorch's peer). Complements dist/main.js (whole training steps) when
+// tuning tools/wasm-kernels/src/kernels.c or packages/kernels-onednn/native.
+//   npx nx run @wus/bench:build && node tools/bench/conv-probe.mjs [--onednn]
 //   WUS_KERNEL_THREADS=1 / WUS_WASM_RELAXED_SIMD=0 select one thread / the plain SIMD build.
 import { cpus } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '@wus/core';
 import { kernelRuntime, wasmKernels } from '@wus/kernels-wasm';
 
+const withOnednn = process.argv.includes('--onednn');
+const onednn = withOnednn ? await import('@wus/kernels-onednn') : undefined;
 await selectBackend('wasm', { kernels: [wasmKernels] });
+if (onednn !== undefined) console.log(`oneDNN ${onednn.loadAddon().info().version} (${onednn.loadAddon().info().isa}), OMP_WAIT_POLICY ${process.env.OMP_WAIT_POLICY}`);
 const rt = kernelRuntime();
 console.log(`${cpus()[0]?.model ?? 'unknown CPU'}; Node ${process.version}; wus kernels: ${rt.simd} build, ${rt.threads} threads`);
 // [batch, height, width, in channels, kernel size, out channels]
@@ -31,11 +36,15 @@ for (const [n, h, w, ci, k, co] of shapes) {
   const dy = tf.randomNormal([n, h, w, co]);
   const gflop = (2 * n * h * w * k * k * ci * co) / 1e9;
   const conv = { strides: 1, pad: 'same', dataFormat: 'NHWC' };
-  const cols = [
-    ['Conv2D', median(() => tf.conv2d(x, filter, 1, 'same'))],
-    ['BackpropInput', median(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...conv, inputShape: [n, h, w, ci] }))],
-    ['BackpropFilter', median(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [k, k, ci, co] }))],
-  ];
-  console.log(`${n}×${h}×${w}×${ci} k${k}→${co}: ` + cols.map(([name, ms]) => `${name} ${ms.toFixed(1)} ms ${(gflop / ms * 1e3).toFixed(1)} GFLOP/s`).join(' | '));
+  for (const kernels of withOnednn ? ['wasm-simd', 'onednn'] : ['wasm-simd']) {
+    if (kernels === 'onednn') onednn.registerOnednnKernels();
+    else onednn?.unregisterOnednnKernels();
+    const cols = [
+      ['Conv2D', median(() => tf.conv2d(x, filter, 1, 'same'))],
+      ['BackpropInput', median(() => tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, { ...conv, inputShape: [n, h, w, ci] }))],
+      ['BackpropFilter', median(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { ...conv, filterShape: [k, k, ci, co] }))],
+    ];
+    console.log(`${kernels.padEnd(9)} ${n}×${h}×${w}×${ci} k${k}→${co}: ` + cols.map(([name, ms]) => `${name} ${ms.toFixed(1)} ms ${(gflop / ms * 1e3).toFixed(1)} GFLOP/s`).join(' | '));
+  }
   tf.dispose([x, filter, dy]);
 }

@@ -4,25 +4,6 @@
 // selectBackend('cpu' | 'wasm') calls to tfjs-node (WUS_NATIVE_BACKEND=tfjs-node-gpu for the GPU one).
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultServerConditions } from 'vite';
-import { defineConfig } from 'vitest/config';
+import { coreBackendSuite } from '../../packages/core/vitest.backend-suite.mjs';
 
-const here = dirname(fileURLToPath(import.meta.url));
-const core = join(here, '..', '..', 'packages', 'core');
-
-export default defineConfig({
-  root: core,
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source', ...defaultServerConditions] } },
-  test: {
-    include: [
-      'src/trainer/skip-step.test.ts',
-      'src/optim/optimizer-state.test.ts',
-      'src/trainer/trainer.test.ts',
-      'src/nn/composite.test.ts',
-    ],
-    setupFiles: [join(here, 'force-native-backend.mjs')],
-    testTimeout: 120_000,
-    pool: 'forks',
-  },
-});
+export default coreBackendSuite({ setupFile: join(dirname(fileURLToPath(import.meta.url)), 'force-native-backend.mjs') });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { PluginRegistry, StopSignal, type KernelPackage } from '@wus/core';
 import { plugins as datasetPlugins } from '@wus/datasets';
+import { loadAddon, onednnKernels, unregisterOnednnKernels } from '@wus/kernels-onednn';
 import { wasmKernels } from '@wus/kernels-wasm';
 import { plugins as lrSchedulePlugins } from '@wus/lr-schedules';
 import { plugins as basicPolicyPlugins } from '@wus/policy-basic';
@@ -11,6 +12,7 @@ import { plugins as wusLrPlugins } from '@wus/policy-wus-lr';
 import { LocalRunStore, defaultRunStoreRoot, trackerFromEnv, type Tracker } from '@wus/tracking';
 import { plugins as zooBasicPlugins } from '@wus/zoo-basic';
 import { plugins as zooCifarPlugins } from '@wus/zoo-cifar';
+import type { OptionalKernels } from './experiment/kernel-probe.js';
 import { instanceCachingFactory, container as rootContainer, type DependencyContainer } from 'tsyringe';
 
 /** Injection tokens: interfaces have no runtime identity, so every seam gets a symbol. */
@@ -21,6 +23,7 @@ export const TOKENS = {
   Output: Symbol('Output'),
   Stop: Symbol('StopSignal'),
   Kernels: Symbol('KernelPackages'),
+  OptionalKernels: Symbol('OptionalKernels'),
 } as const;
 
 /** Where the app writes what the user reads; tests capture it. */
@@ -39,8 +42,22 @@ export const processOutput: Output = {
   interactive: process.stderr.isTTY === true,
 };
 
-/** The kernel packages backend selection may use, registered before a backend is chosen. */
-export const KERNEL_PACKAGES: readonly KernelPackage[] = [wasmKernels];
+/**
+ * The kernel packages backend selection may use, registered before a backend is chosen, in this
+ * order: the native oneDNN convolutions and matrix products (where `npm run setup:onednn` built
+ * them) over the WebAssembly kernels.
+ */
+export const KERNEL_PACKAGES: readonly KernelPackage[] = [wasmKernels, onednnKernels];
+
+/** The package `auto` keeps only where its probe finds it faster (experiment/kernel-probe.ts). */
+export const OPTIONAL_KERNELS: OptionalKernels = {
+  pkg: onednnKernels,
+  unregister: unregisterOnednnKernels,
+  identity: () => {
+    const { version, isa } = loadAddon().info();
+    return `onednn ${version} ${isa}`;
+  },
+};
 
 /** Built-ins register exactly as a third-party plugin module would. */
 export const BUILTIN_PLUGIN_MODULES = [zooBasicPlugins, zooCifarPlugins, datasetPlugins, basicPolicyPlugins, wusPlugins, wusLrPlugins, freezePlugins, lrSchedulePlugins, callbackPlugins];
@@ -71,5 +88,6 @@ export function createContainer(options: ContainerOptions = {}): DependencyConta
   c.registerInstance<Output>(TOKENS.Output, output);
   c.registerInstance<StopSignal>(TOKENS.Stop, options.stop ?? new StopSignal());
   c.registerInstance<readonly KernelPackage[]>(TOKENS.Kernels, KERNEL_PACKAGES);
+  c.registerInstance<OptionalKernels>(TOKENS.OptionalKernels, OPTIONAL_KERNELS);
   return c;
 }

@@ -16,7 +16,7 @@ describe.skipIf(!haveRealData)('wus compare on the real Fashion-MNIST (Debian da
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: fileURLToPath(new URL('.', import.meta.url)), encoding: 'utf8' }).trim();
     // A threshold of 1 (100 pp) makes every eligible epoch a window: F F S F over 4 epochs.
     const r = await wus(['compare', '--data-dir', FMNIST, '--limit', '2560', '--epochs', '4', '-P', 'never,wus', '-o', 'wus.threshold=1', '--backend', 'wasm']);
-    expect(r.stderr).toMatch(/backend: wasm \(requested with --backend, wasm-simd kernels\)/);
+    expect(r.stderr).toMatch(/backend: wasm \(requested with --backend, wasm-simd( \+ onednn)? kernels/);
     expect(r.stdout.split('\n')[0]).toMatch(/^trial\s+train time\s+time saved\s+compute\s+compute saved\s+time to acc\s+test acc\s+Δ acc\s+skipped$/);
     const { store, trials } = await expectStudy(r, '25.0');
     for (const t of trials) {

@@ -1,4 +1,7 @@
-import { backend_util } from '@tensorflow/tfjs-core';
+import type { backend_util } from '@tensorflow/tfjs-core';
+import { convInfoOf, type ConvAttrs } from '@wus/core';
+
+export type { ConvAttrs } from '@wus/core';
 
 /** Word indices of the kernels' parameter block (tools/wasm-kernels/src/kernels.c, enum P_*). */
 export const P = {
@@ -39,28 +42,13 @@ export function threadsFor(available: number, macs: number, units = Number.POSIT
   return Math.max(1, Math.min(available, units, Math.floor(macs / MIN_MACS_PER_THREAD)));
 }
 
-/** Attributes tfjs passes to every Conv2D-family kernel. */
-export interface ConvAttrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
-  /** Not set by tfjs's backprop ops (its Conv2D gradient refuses dilation); set by ours (conv2d-gradient.ts). */
-  dilations?: [number, number] | number;
-}
-
-type Shape4 = [number, number, number, number];
-
 /**
  * What every convolution kernel starts from: tfjs's Conv2DInfo for input shape `xShape` and
  * filter shape `filterShape` under `attrs`, the parameter words, and the GEMM sizes
  * K = KH·KW·CI and M = N·OH·OW.
  */
 export function convGeometry(xShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs): { info: backend_util.Conv2DInfo; words: number[]; K: number; M: number } {
-  const info = backend_util.computeConv2DInfo(
-    xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, false,
-    backend_util.convertConv2DDataFormat(attrs.dataFormat),
-  );
+  const info = convInfoOf(xShape, filterShape, attrs);
   return {
     info,
     words: geometryWords(info),

@@ -4,7 +4,7 @@ import { selectBackend } from '@wus/core';
 import { wasmKernels } from './package.js';
 import { BATCH_NORM_MAX_CHANNELS, BATCH_NORM_TRAIN, BATCH_NORM_TRAIN_GRAD, fusedAdamUpdate, fusedBatchNormTrain, fusedSgdUpdate, type AdamUpdateAttrs, type SgdUpdateAttrs } from '@wus/core';
 import { registerWusKernels, unregisterWusKernels } from './register.js';
-import { expectClose, randomArray, size } from './test-support/numeric.js';
+import { expectClose, randomArray, size } from '@wus/core/testing';
 
 /*
  * The fused kernels (batch norm forward/backward, SGD update) on both backends they are

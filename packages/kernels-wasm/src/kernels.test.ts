@@ -4,63 +4,15 @@ import { selectBackend } from '@wus/core';
 import { wasmKernels } from './package.js';
 import { registerWusKernels, stockKernel, unregisterWusKernels } from './register.js';
 import type { KernelRuntime } from './runtime.js';
-import { expectClose, randomArray, size } from './test-support/numeric.js';
+import { convFixture, convGrid as grid, convLabel as label, expectClose, isOne, randomArray, size, type ConvPad as Pad, type Pair } from '@wus/core/testing';
 
 /*
  * Every kernel of kernels/wasm against two references, on both backends it is registered for
  * (wasm, cpu):
- *   - a float64 reference computed here from the definition (every case, dilations included);
+ *   - a float64 reference from the definition (@wus/core/testing; every case, dilations included);
  *   - tfjs's own cpu kernel where tfjs has one for the case (no dilation in tfjs's backprops).
- * Tolerance: test-support/numeric.ts (1e-5 relative to the reference's largest magnitude).
+ * Tolerance: @wus/core/testing's kernel-reference.ts (1e-5 relative to the reference's largest magnitude).
  */
-
-type Pad = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
-type Pair = number | [number, number];
-interface ConvCase {
-  readonly x: [number, number, number, number];
-  readonly k: [number, number];
-  readonly co: number;
-  readonly strides: Pair;
-  readonly pad: Pad;
-  readonly dilations: Pair;
-}
-
-function convInfo(c: ConvCase): tf.backend_util.Conv2DInfo {
-  return tf.backend_util.computeConv2DInfo(c.x, [c.k[0], c.k[1], c.x[3], c.co], c.strides, c.dilations, c.pad, undefined, false, 'channelsLast');
-}
-
-/** y, dx and dW of a convolution from the definition, in float64. */
-function reference(c: ConvCase, x: Float32Array, w: Float32Array, dy: Float32Array): { y: Float64Array; dx: Float64Array; dw: Float64Array } {
-  const i = convInfo(c);
-  const [n, ih, iw, ci] = c.x;
-  const co = c.co;
-  const y = new Float64Array(n * i.outHeight * i.outWidth * co);
-  const dx = new Float64Array(x.length);
-  const dw = new Float64Array(w.length);
-  for (let b = 0; b < n; b++)
-    for (let oy = 0; oy < i.outHeight; oy++)
-      for (let ox = 0; ox < i.outWidth; ox++) {
-        const yo = ((b * i.outHeight + oy) * i.outWidth + ox) * co;
-        for (let ky = 0; ky < i.filterHeight; ky++) {
-          const iy = oy * i.strideHeight - i.padInfo.top + ky * i.dilationHeight;
-          if (iy < 0 || iy >= ih) continue;
-          for (let kx = 0; kx < i.filterWidth; kx++) {
-            const ix = ox * i.strideWidth - i.padInfo.left + kx * i.dilationWidth;
-            if (ix < 0 || ix >= iw) continue;
-            for (let c0 = 0; c0 < ci; c0++) {
-              const xi = ((b * ih + iy) * iw + ix) * ci + c0;
-              const wi = ((ky * i.filterWidth + kx) * ci + c0) * co;
-              for (let o = 0; o < co; o++) {
-                y[yo + o]! += x[xi]! * w[wi + o]!;
-                dx[xi]! += dy[yo + o]! * w[wi + o]!;
-                dw[wi + o]! += x[xi]! * dy[yo + o]!;
-              }
-            }
-          }
-        }
-      }
-  return { y, dx, dw };
-}
 
 /** Runs `kernel` on `backend`: ours (registered) or tfjs's stock config; returns its values. */
 async function runKernel(backend: 'wasm' | 'cpu', kernel: string, inputs: Record<string, [Float32Array, number[]]>, attrs: object, stock = false): Promise<Float32Array> {
@@ -84,43 +36,6 @@ async function runKernel(backend: 'wasm' | 'cpu', kernel: string, inputs: Record
     tf.dispose(Object.values(tensors));
   }
 }
-
-const isOne = (p: Pair) => (Array.isArray(p) ? p.every((v) => v === 1) : p === 1);
-
-/** The grid: shapes (odd sizes and channel counts, 1×1 to 5×5 filters, one big enough for two threads) × strides × paddings × dilations. */
-function grid(): ConvCase[] {
-  const shapes: [ConvCase['x'], ConvCase['k'], number][] = [
-    [[1, 5, 5, 1], [1, 1], 1],
-    // single-channel images (the direct path of kernels.c for horizontal stride 1)
-    [[4, 12, 13, 1], [5, 5], 6],
-    [[2, 9, 11, 1], [3, 2], 5],
-    [[2, 7, 9, 3], [3, 3], 5],
-    [[3, 8, 7, 4], [3, 2], 6],
-    [[2, 10, 10, 6], [5, 5], 16],
-    [[1, 6, 11, 9], [1, 3], 4],
-    [[5, 9, 9, 13], [3, 3], 7],
-    [[2, 12, 12, 16], [3, 3], 32],
-  ];
-  const strides: Pair[] = [1, 2, 3, [2, 1]];
-  const pads: Pad[] = ['same', 'valid', 1, [[0, 0], [1, 2], [0, 1], [0, 0]]];
-  const dilations: Pair[] = [1, 2, [1, 2]];
-  const cases: ConvCase[] = [];
-  for (const [x, k, co] of shapes)
-    for (const s of strides)
-      for (const pad of pads)
-        for (const d of dilations) {
-          if (!isOne(s) && !isOne(d) && cases.length % 3 !== 0) continue; // a sample of stride × dilation
-          const c: ConvCase = { x, k, co, strides: s, pad, dilations: d };
-          const info = convInfo(c);
-          if (info.outHeight >= 1 && info.outWidth >= 1) cases.push(c);
-        }
-  // Large enough that each kernel splits its work over two threads (≥ 1 M multiply-adds per thread).
-  cases.push({ x: [8, 16, 16, 32], k: [3, 3], co: 64, strides: 1, pad: 'same', dilations: 1 });
-  cases.push({ x: [6, 17, 15, 24], k: [3, 3], co: 40, strides: 2, pad: 'valid', dilations: 1 });
-  return cases;
-}
-
-const label = (c: ConvCase) => `x ${c.x.join('×')} k ${c.k.join('×')}→${c.co} s ${JSON.stringify(c.strides)} p ${JSON.stringify(c.pad)} d ${JSON.stringify(c.dilations)}`;
 
 describe('wus WebAssembly kernels', () => {
   let rt: KernelRuntime;
@@ -147,17 +62,8 @@ describe('wus WebAssembly kernels', () => {
     const cases = grid();
     expect(cases.length).toBeGreaterThan(150);
     for (const [n, c] of cases.entries()) {
-      const info = convInfo(c);
-      const wShape = [c.k[0], c.k[1], c.x[3], c.co];
-      const x = randomArray(size(c.x), 3 * n + 1);
-      const w = randomArray(size(wShape), 3 * n + 2);
-      const dy = randomArray(size(info.outShape), 3 * n + 3);
-      const ref = reference(c, x, w, dy);
-      const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC', dimRoundingMode: undefined };
-      const dilated = isOne(c.dilations) ? {} : { dilations: c.dilations };
-      const convAttrs = { ...common, dilations: c.dilations };
-      const inAttrs = { ...common, ...dilated, inputShape: c.x };
-      const filterAttrs = { ...common, ...dilated, filterShape: wShape };
+      const { info, wShape, x, w, dy, ref, attrs } = convFixture(c, n);
+      const { forward: convAttrs, input: inAttrs, filter: filterAttrs } = attrs;
       // Stock tfjs refuses stride > 1 together with dilation > 1 in conv2d; compare those to float64 only.
       const stockForward = isOne(c.strides) || isOne(c.dilations);
       for (const backend of ['wasm', 'cpu'] as const) {

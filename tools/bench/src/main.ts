@@ -19,10 +19,13 @@ import { runTorchPeer, torchPython, type TorchResult } from './torch-peer.js';
 
 const HELP = `usage: node dist/main.js [options]
   --models LIST     lenet5,vgg11,resnet18 (default: all)
-  --backends LIST   wasm,cpu,tensorflow (default: wasm, plus tensorflow when @tensorflow/tfjs-node loads)
+  --backends LIST   wasm,wasm+onednn,cpu+onednn,cpu,tensorflow (default: wasm, plus wasm+onednn and
+                    cpu+onednn when the oneDNN addon is built (npm run setup:onednn: its convolutions
+                    and matrix products over our WebAssembly kernels), plus tensorflow when
+                    @tensorflow/tfjs-node loads)
   --batch N         batch size (default per model: lenet5 64, vgg11 32, resnet18 32)
   --width W         width multiplier of the models (default 1)
-  --threads N       threads of our wasm kernels and of PyTorch (default: all cores, ${availableParallelism()} here)
+  --threads N       threads of our wasm and oneDNN kernels and of PyTorch (default: all cores, ${availableParallelism()} here)
   --warmup N        untimed repetitions first (default 2)
   --reps N          timed repetitions, the median is reported (default 5)
   --no-relaxed-simd run the plain 128-bit SIMD build of our kernels (default: the relaxed-SIMD / FMA build where Node allows)
@@ -68,6 +71,7 @@ async function main(): Promise<void> {
   process.env['WUS_KERNEL_THREADS'] = String(threads);
   const { selectBackend } = await import('@wus/core');
   const { registerWusKernels, unregisterWusKernels, wasmKernels } = await import('@wus/kernels-wasm');
+  const { loadAddon, onednnKernels, registerOnednnKernels, unregisterOnednnKernels } = await import('@wus/kernels-onednn');
   const { measureModel } = await import('./measure.js');
 
   const width = Number(values.width);
@@ -82,11 +86,15 @@ async function main(): Promise<void> {
   let backends = values.backends?.split(',').map((b) => b.trim());
   if (backends === undefined) {
     backends = ['wasm'];
+    if (await onednnKernels.register().then(() => true, () => false)) backends.push('wasm+onednn', 'cpu+onednn');
     // Resolves only where the native backend is installed (optional dependency of @wus/core).
     const nativePackage: string = '@tensorflow/tfjs-node';
     if (await import(nativePackage).then(() => true, () => false)) backends.push('tensorflow');
   }
-  for (const b of backends) if (!['wasm', 'cpu', 'tensorflow'].includes(b)) throw new Error(`unknown backend "${b}"; choose from wasm, cpu, tensorflow`);
+  const BACKENDS = ['wasm', 'wasm+onednn', 'cpu+onednn', 'cpu', 'tensorflow'];
+  for (const b of backends) if (!BACKENDS.includes(b)) throw new Error(`unknown backend "${b}"; choose from ${BACKENDS.join(', ')}`);
+  // Throws, saying why, where the oneDNN addon is not built or cannot run.
+  const onednn = backends.some((b) => b.endsWith('+onednn')) ? loadAddon().info() : undefined;
   const python = values['no-torch'] ? undefined : torchPython();
 
   if (values['no-relaxed-simd']) process.env['WUS_WASM_RELAXED_SIMD'] = '0';
@@ -94,6 +102,7 @@ async function main(): Promise<void> {
   const facts = await machineFacts();
   console.log(`machine: ${facts.cpuModel}, ${facts.cores} cores, ${facts.memoryGiB} GiB; Node ${facts.node}; tfjs-core ${facts.tfjsCore}, tfjs-backend-wasm ${facts.tfjsBackendWasm} (SIMD ${facts.wasmSimd ? 'yes' : 'no'}, tfjs wasm threads ${facts.wasmMultithread ? 'yes' : 'no'})`);
   console.log(`load average at start: ${facts.loadAverage.map((l) => l.toFixed(2)).join(' ')}; wus kernels: ${kernelSimd} build, ${threads} threads; warm-up ${warmup}, median of ${reps}; width ${width}`);
+  if (onednn !== undefined) console.log(`oneDNN ${onednn.version} kernels: ISA ${onednn.isa}, ${onednn.threads} OpenMP threads; OMP_WAIT_POLICY ${process.env['OMP_WAIT_POLICY']} (PyTorch's too)`);
   if (values['no-torch']) console.log('PyTorch peer: skipped (--no-torch)');
   else if (python === undefined) console.log('PyTorch peer: no interpreter (run: bash tools/bench/setup-torch.sh, or set WUS_TORCH_PYTHON)');
 
@@ -110,10 +119,15 @@ async function main(): Promise<void> {
     let torch: TorchResult | undefined;
     const modelRows: Row[] = [];
     for (const backend of backends) {
-      for (const stock of values.stock && backend !== 'tensorflow' ? [false, true] : [false]) {
-        const choice = await selectBackend(backend === 'tensorflow' ? 'tfjs-node' : (backend as 'wasm' | 'cpu'), { kernels: [wasmKernels] });
+      const withOnednn = backend.endsWith('+onednn');
+      for (const stock of values.stock && backend !== 'tensorflow' && !withOnednn ? [false, true] : [false]) {
+        // x+onednn: backend x with the oneDNN kernels over the WebAssembly ones; wasm, cpu: without them.
+        if (withOnednn) registerOnednnKernels();
+        else if (onednn !== undefined) unregisterOnednnKernels();
+        const requested = backend === 'tensorflow' ? 'tfjs-node' : (backend.replace('+onednn', '') as 'wasm' | 'cpu');
+        const choice = await selectBackend(requested, { kernels: [wasmKernels] });
         if (stock) unregisterWusKernels([choice.tfjsBackend]);
-        const label = stock ? `${choice.tfjsBackend} (tfjs kernels)` : choice.tfjsBackend;
+        const label = stock ? `${choice.tfjsBackend} (tfjs kernels)` : withOnednn ? backend : choice.tfjsBackend;
         process.stderr.write(`… ${spec.name} batch ${batch} on ${label}\n`);
         try {
           const m = await measureModel(spec, { batch, width, warmup, reps, profile: !values['no-profile'] });

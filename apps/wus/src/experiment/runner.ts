@@ -46,6 +46,7 @@ import {
   type RunHandle,
   type Tracker,
 } from '@wus/tracking';
+import { probeCachePath, probeOptionalKernels, type OptionalKernels } from './kernel-probe.js';
 import { inject, injectable } from 'tsyringe';
 import { experimentOf, type TrainConfig } from '../config/schema.js';
 import { TOKENS, type Output } from '../container.js';
@@ -147,6 +148,7 @@ export class ExperimentRunner {
     @inject(TOKENS.Output) private readonly output: Output,
     @inject(TOKENS.Stop) private readonly stop: StopSignal,
     @inject(TOKENS.Kernels) private readonly kernels: readonly KernelPackage[],
+    @inject(TOKENS.OptionalKernels) private readonly optional: OptionalKernels,
   ) {}
 
   /**
@@ -189,9 +191,11 @@ export class ExperimentRunner {
       () => this.buildModel(config, data),
       (model) => this.preflight(config, data, model, policies),
     );
-    const backend = await selectBackend(config.backend, { requiredKernels, kernels: this.kernels });
+    const { kernels, note } = config.backend === 'auto' ? await this.chooseKernels() : { kernels: this.kernels, note: undefined };
+    const backend = await selectBackend(config.backend, { requiredKernels, kernels });
     this.output.err(`data: ${data.name} from ${data.source} (${data.train.count} train, ${data.validation?.count ?? 0} validation, ${data.test?.count ?? 0} test)`);
     this.output.err(`backend: ${backend.name} (${backend.reason})`);
+    if (note !== undefined) this.output.err(`kernels: ${note}`);
     return {
       config,
       experiment: experimentOf(config),
@@ -202,6 +206,23 @@ export class ExperimentRunner {
       provenance: provenanceTags(),
       progress: new ProgressClock(policies.length * config.epochs),
     };
+  }
+
+  /**
+   * `auto`: keeps the optional (native) kernel package only where the probe finds training faster
+   * with it on the wasm backend; says which and why. Where it cannot load, selection reports that.
+   */
+  private async chooseKernels(): Promise<{ kernels: readonly KernelPackage[]; note?: string }> {
+    const { pkg } = this.optional;
+    const loads = await pkg.register().then(
+      () => true,
+      () => false,
+    );
+    if (!loads) return { kernels: this.kernels };
+    const base = this.kernels.filter((p) => p !== pkg);
+    const v = await probeOptionalKernels('wasm', base, this.optional);
+    const how = `probe step ${v.withMs.toFixed(1)} ms with, ${v.withoutMs.toFixed(1)} ms without${v.cached ? `, cached in ${probeCachePath()}` : ''}`;
+    return v.use ? { kernels: this.kernels, note: `${pkg.name} used: faster here (${how})` } : { kernels: base, note: `${pkg.name} not used: not faster here (${how})` };
   }
 
   /**

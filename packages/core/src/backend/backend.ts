@@ -59,8 +59,8 @@ function firstLine(e: unknown): string {
 /**
  * Registers the kernel packages the application has (the WebAssembly SIMD kernels, the native
  * oneDNN ones), once each, before a backend is chosen. One that cannot run here (no binary for
- * this machine, a CPU it does not support) leaves tfjs's stock kernels in place; the choice's
- * reason says so.
+ * this machine, a CPU it does not support) leaves the kernels already registered in place; the
+ * choice's reason says so and leaves it out of the packages it names.
  */
 const registrations = new Map<KernelPackage, Promise<string | undefined>>();
 async function registerKernelPackages(packages: readonly KernelPackage[]): Promise<string[]> {
@@ -70,7 +70,7 @@ async function registerKernelPackages(packages: readonly KernelPackage[]): Promi
     if (r === undefined) {
       r = p.register().then(
         () => undefined,
-        (e: unknown) => `${p.name} kernels unavailable (${firstLine(e)}), stock tfjs kernels in use`,
+        (e: unknown) => `${p.name} kernels unavailable (${firstLine(e)})`,
       );
       registrations.set(p, r);
     }
@@ -80,9 +80,10 @@ async function registerKernelPackages(packages: readonly KernelPackage[]): Promi
   return notes;
 }
 
-/** Kernel packages registered for a tfjs backend: said in the choice's reason. */
-function kernelsOn(tfjsBackend: string, packages: readonly KernelPackage[]): string {
-  const names = packages.filter((p) => p.backends.includes(tfjsBackend)).map((p) => p.name);
+/** Kernel packages registered for a tfjs backend (those that could not be, left out): said in the choice's reason. */
+async function kernelsOn(tfjsBackend: string, packages: readonly KernelPackage[]): Promise<string> {
+  const names: string[] = [];
+  for (const p of packages) if (p.backends.includes(tfjsBackend) && (await registrations.get(p)) === undefined) names.push(p.name);
   return names.length === 0 ? '' : `, ${names.join(' + ')} kernels`;
 }
 
@@ -105,14 +106,14 @@ export async function selectBackend(requested?: BackendName | 'auto', options: S
   const packages = options.kernels ?? [];
   installGradientOverrides();
   const notes = await registerKernelPackages(packages);
-  const withNote = (reason: string, tfjsBackend: string) => [`${reason}${kernelsOn(tfjsBackend, packages)}`, ...notes].join('; ');
+  const withNote = async (reason: string, tfjsBackend: string) => [`${reason}${await kernelsOn(tfjsBackend, packages)}`, ...notes].join('; ');
   if (requested !== undefined && requested !== 'auto') {
     if (!BACKEND_PREFERENCE.includes(requested)) {
       throw new BackendError(`unknown backend "${String(requested)}"; choose one of: auto, ${BACKEND_PREFERENCE.join(', ')}`);
     }
     try {
       const tfjsBackend = await tryActivate(requested, required);
-      return { name: requested, tfjsBackend, reason: withNote('requested with --backend', tfjsBackend) };
+      return { name: requested, tfjsBackend, reason: await withNote('requested with --backend', tfjsBackend) };
     } catch (cause) {
       throw new BackendError(`backend "${requested}" cannot be used here: ${firstLine(cause)}`, { cause });
     }
@@ -122,7 +123,7 @@ export async function selectBackend(requested?: BackendName | 'auto', options: S
     try {
       const tfjsBackend = await tryActivate(name, required);
       const reason = skipped.length === 0 ? 'first choice' : `fallback: ${skipped.join('; ')}`;
-      return { name, tfjsBackend, reason: withNote(reason, tfjsBackend) };
+      return { name, tfjsBackend, reason: await withNote(reason, tfjsBackend) };
     } catch (e) {
       skipped.push(`${name} unavailable (${firstLine(e)})`);
     }

@@ -4,3 +4,4 @@ export * from './simulate.js';
 export * from './scripted-model.js';
 export * from './tiny-convnet.js';
 export * from './plan-steps.js';
+export * from './kernel-reference.js';

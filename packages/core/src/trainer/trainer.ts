@@ -441,7 +441,7 @@ export class Trainer {
       metrics['val_accuracy'] = val['accuracy']!;
     }
     if (this.o.testEveryEpoch === true && this.o.data.test !== undefined) {
-      const test = this.evaluate(this.o.data.test, 'test');
+      const test = await this.evaluate(this.o.data.test, 'test');
       metrics['test_loss'] = test['loss']!;
       metrics['test_accuracy'] = test['accuracy']!;
     }

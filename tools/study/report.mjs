@@ -7,9 +7,10 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalRunStore, defaultRunStoreRoot, renderVegaLiteSvg, svgToPng } from '@wus/tracking';
-import { DEFAULT_PLAN, REPO_ROOT, STUDY_DIR, loadPlan, recordedParts } from './plan.mjs';
+import { DEFAULT_PLAN, REPO_ROOT, STUDY_DIR, loadPlan, recordedParts, reportErrorsInOneLine } from './plan.mjs';
 import { budgetEpochs, paretoFront, stat, summarizeTrial } from './stats.mjs';
 
+reportErrorsInOneLine();
 const { values } = parseArgs({
   options: {
     plan: { type: 'string', default: DEFAULT_PLAN },

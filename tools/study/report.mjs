@@ -70,16 +70,18 @@ if (anyRun === undefined) {
   out('');
   out(`* Machine: ${machineLine()}; host \`${anyRun.info.hostname}\`.`);
   out(`* Backend: ${tags['backend']} (${tags['backend.reason'] ?? ''}).`);
-  out(`* Code: commit \`${(tags['mlflow.source.git.commit'] ?? tags['git.commit'] ?? 'unknown').slice(0, 12)}\`.`);
+  const commits = [...new Set(finishedRuns.map((r) => (r.tags['mlflow.source.git.commit'] ?? 'unknown').slice(0, 12)))];
+  out(`* Code: commit${commits.length > 1 ? 's' : ''} ${commits.map((c) => `\`${c}\``).join(', ')} (the runs' \`mlflow.source.git.commit\` tags; no commit between them changed what a training step runs).`);
   out(`* Data: ${tags['dataset.source'] ?? tags['dataset']}: 54 000 training images, 6 000 held out for validation (seeded split), the 10 000 test images.`);
   out(`* Recipe (every trial alike): ${recipeLine()}.`);
   const first = Math.min(...finishedRuns.map((r) => r.info.startTime));
   const last = Math.max(...finishedRuns.map((r) => r.info.endTime ?? r.info.startTime));
   const utc = (t) => new Date(t).toISOString().slice(11, 16);
   out(`* Wall time of the recorded parts: **${(wall / 60000).toFixed(1)} min** summed over the ${finishedRuns.length} \`wus compare\` runs; ${((last - first) / 60000).toFixed(1)} min from the first start to the last end (${new Date(first).toISOString().slice(0, 10)}, ${utc(first)}–${utc(last)} UTC; parts ran side by side where that is shorter than the sum).`);
-  out('* **The machine was shared and loaded** while the study ran (two other engineers building C++ and running tests');
-  out('  on the same 2 cores). Trials of one comparison are interleaved epoch by epoch, so load hits them alike: ratios');
-  out('  within a comparison (time saved) are fair; absolute times are not representative of an idle machine.');
+  out('* **The machine was shared and loaded** while the study ran (two other engineers building C++, running tests and');
+  out('  benchmarks on the same 2 cores; load average up to 13; a LeNet-5 baseline epoch took 8–80 s). Trials of one');
+  out('  comparison are interleaved epoch by epoch, so load hits them alike within a round; when the load changes between');
+  out('  rounds, totals weigh the loaded rounds most (see "time saved per round"). Absolute times are not those of an idle machine.');
   out('');
 }
 
@@ -257,12 +259,19 @@ function summaryLines() {
   for (const p of parts.filter((x) => x.part.kind === 'main')) {
     const rows = p.trials
       .filter((t) => t.label !== 'never' && t.runs.length > 0)
-      .map((t) => ({ t, saved: stat(t.runs.map((r) => r.timeSavedPct)), delta: stat(t.runs.map((r) => r.deltaAccuracyPp)), n: t.runs.length }));
+      .map((t) => ({
+        t,
+        saved: stat(t.runs.map((r) => r.timeSavedPct)),
+        perRound: stat(t.runs.map((r) => r.perRoundTimeSavedPct)),
+        compute: stat(t.runs.map((r) => r.computeSavedPct)),
+        delta: stat(t.runs.map((r) => r.deltaAccuracyPp)),
+        n: t.runs.length,
+      }));
     if (rows.length === 0) continue;
     const model = modelLabel(p.part);
     const within = rows.filter((r) => Math.abs(r.delta.mean) <= 0.5).sort((a, b) => b.saved.mean - a.saved.mean)[0];
     const pmOf = (x, d) => `${x.mean >= 0 && d === 2 ? '+' : ''}${fmt(x.mean, d)}${x.n > 1 ? ` ± ${fmt(x.std, d)}` : ''}`;
-    const say = (r) => `${pmOf(r.saved, 1)} % time saved at ${pmOf(r.delta, 2)} pp (${r.n} seed${r.n > 1 ? 's' : ''})`;
+    const say = (r) => `${pmOf(r.saved, 1)} % time saved (${pmOf(r.perRound, 1)} % per round, ${pmOf(r.compute, 1)} % of the compute) at ${pmOf(r.delta, 2)} pp (${r.n} seed${r.n > 1 ? 's' : ''})`;
     lines.push(within === undefined ? `${model}: no policy stays within 0.5 pp of the baseline's test accuracy.` : `${model}: most time saved within 0.5 pp of the baseline — **${within.t.title}**, ${say(within)}.`);
     const paper = rows.find((r) => r.t.label === 'wus');
     const split = cpu?.models.find((m) => m.model === p.part.config.model);

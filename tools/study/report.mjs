@@ -122,7 +122,7 @@ else {
   const planned = plan.common.epochs;
   const why =
     b === undefined || b > planned
-      ? ` The plan trains fewer epochs than the rule's answer: it was fixed before this study (tools/main-job.yaml, from an earlier constant-LR curve) and kept so that the numbers compare with the earlier ones. Fewer epochs leave skipping less surplus to remove, so the budget is not inflated; with the cosine schedule the baseline gains until its last epoch (the main table's learning curves in MLflow).`
+      ? ` The plan trains fewer epochs than the rule's answer: it was fixed before this study (tools/main-job.yaml, from an earlier constant-LR curve) and kept so that the numbers compare with the earlier ones. Fewer epochs leave skipping less surplus to remove, so the budget is not inflated; on the cosine schedule the main part's baselines still gain in their last epoch or two (their learning curves are in MLflow).`
       : b < planned
         ? ` The plan trains ${planned - b} epoch(s) more than the rule's answer: skipping may profit from that surplus; read the time-saved numbers with that in mind.`
         : '';

@@ -9,6 +9,17 @@ export const STUDY_DIR = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = join(STUDY_DIR, '..', '..');
 export const DEFAULT_PLAN = join(STUDY_DIR, 'plan.yaml');
 
+/**
+ * A bad plan or flag is one line, `study: error: …`, exit code 2 — before anything trains or is
+ * written (the scripts check their input first and call this at their start).
+ */
+export function reportErrorsInOneLine() {
+  process.on('uncaughtException', (e) => {
+    console.error(`study: error: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(2);
+  });
+}
+
 /** Tags every run of a study carries (`wus compare --tag`): they find a part × seed again. */
 export const STUDY_TAG = 'study';
 export const PART_TAG = 'study.part';

@@ -9,8 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LocalRunStore, defaultRunStoreRoot } from '@wus/tracking';
-import { DEFAULT_PLAN, PART_TAG, REPO_ROOT, SEED_TAG, STUDY_TAG, loadPlan, partConfig, recordedParts } from './plan.mjs';
+import { DEFAULT_PLAN, PART_TAG, REPO_ROOT, SEED_TAG, STUDY_TAG, loadPlan, partConfig, recordedParts, reportErrorsInOneLine } from './plan.mjs';
 
+reportErrorsInOneLine();
 const { values } = parseArgs({
   options: {
     plan: { type: 'string', default: DEFAULT_PLAN },
@@ -25,14 +26,18 @@ const { values } = parseArgs({
 });
 const plan = loadPlan(values.plan);
 if (values.study !== undefined) plan.study = values.study;
-const extra = {
-  ...(values.limit === undefined ? {} : { limit: Number(values.limit) }),
-  ...(values.epochs === undefined ? {} : { epochs: Number(values.epochs) }),
+const positive = (flag, v) => {
+  if (v === undefined) return {};
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer, got "${v}"`);
+  return { [flag]: n };
 };
+const extra = { ...positive('limit', values.limit), ...positive('epochs', values.epochs) };
 const listed = (v) => (v === undefined ? undefined : v.split(',').map((s) => s.trim()));
 const onlyParts = listed(values.parts);
 for (const id of onlyParts ?? []) if (!plan.parts.some((p) => p.id === id)) throw new Error(`--parts: no part "${id}" in the plan; parts: ${plan.parts.map((p) => p.id).join(', ')}`);
 const onlySeeds = listed(values.seeds)?.map(Number);
+if (onlySeeds?.some((s) => !Number.isInteger(s))) throw new Error(`--seeds must be integers separated by commas, got "${values.seeds}"`);
 
 const root = defaultRunStoreRoot();
 const store = new LocalRunStore(root);

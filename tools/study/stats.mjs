@@ -24,6 +24,19 @@ export function timeToAccuracy(run, target) {
   return undefined;
 }
 
+/**
+ * Time saved, load-normalised: 1 − the mean over epochs of the trial's epoch time / the
+ * baseline's epoch time in the same interleaved round. On a machine whose load changes over a
+ * run, total times weigh the rounds run under heavy load most; per-round ratios weigh each
+ * epoch alike (percent; undefined when an epoch is missing).
+ */
+export function perRoundTimeSaved(run, base) {
+  const t = series(run, 'epoch_train_time_s');
+  const b = series(base, 'epoch_train_time_s');
+  if (t.length === 0 || t.length !== b.length) return undefined;
+  return 100 * (1 - t.reduce((s, x, i) => s + x / b[i], 0) / t.length);
+}
+
 /** A trial's numbers against the baseline of its own comparison. */
 export function summarizeTrial(run, base) {
   const m = run.latestMetrics;
@@ -32,6 +45,7 @@ export function summarizeTrial(run, base) {
   return {
     trainTimeS: m['train_time_s'],
     timeSavedPct: 100 * (1 - m['train_time_s'] / b['train_time_s']),
+    perRoundTimeSavedPct: perRoundTimeSaved(run, base),
     computeSavedPct: 100 * (1 - m['gflops'] / b['gflops']),
     testAccuracy: m['test_accuracy'],
     deltaAccuracyPp: 100 * (m['test_accuracy'] - baseAcc),

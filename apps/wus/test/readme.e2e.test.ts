@@ -8,7 +8,8 @@ import { codeBlocks, root } from './docs.js';
 
 /**
  * Every configuration sample in the READMEs and docs, and the main job's config file, is run
- * by the CLI (on a slice of the data, one epoch), so a sample that stops working fails CI.
+ * by the CLI (on a slice of the data, one epoch; a sweep file by `wus sweep`), so a sample that
+ * stops working fails CI.
  */
 const blocks = (lang: string) => codeBlocks().filter((b) => b.lang === lang).map((b) => [b.where, b.text] as const);
 
@@ -16,10 +17,14 @@ const SCHEDULES = ['constant', 'step', 'cosine', 'plateau'];
 const quick = ['--limit', '256', '--epochs', '1', '--batch-size', '64'];
 const dir = mkdtempSync(join(tmpdir(), 'readme-'));
 
+/** A sweep file (`wus sweep --config`), whose trials are made quick in its base. */
+const isSweep = (config: Record<string, unknown>) => 'grid' in config || 'random' in config;
+
 async function runConfig(name: string, config: Record<string, unknown>) {
   const file = join(dir, `${name.replace(/[^a-z0-9]+/gi, '_')}.yaml`);
-  writeFileSync(file, JSON.stringify(config));
-  const r = await wus(['policies' in config ? 'compare' : 'train', '--config', file, ...quick]);
+  const sweep = isSweep(config);
+  writeFileSync(file, JSON.stringify(sweep ? { ...config, base: { ...(config['base'] as object), limit: 256, epochs: 1, batchSize: 64 } } : config));
+  const r = await wus(sweep ? ['sweep', '--config', file] : ['policies' in config ? 'compare' : 'train', '--config', file, ...quick]);
   expect(r.code, `${name}: ${r.stderr}`).toBe(0);
 }
 

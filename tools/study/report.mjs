@@ -78,10 +78,8 @@ if (anyRun === undefined) {
   const last = Math.max(...finishedRuns.map((r) => r.info.endTime ?? r.info.startTime));
   const utc = (t) => new Date(t).toISOString().slice(11, 16);
   out(`* Wall time of the recorded parts: **${(wall / 60000).toFixed(1)} min** summed over the ${finishedRuns.length} \`wus compare\` runs; ${((last - first) / 60000).toFixed(1)} min from the first start to the last end (${new Date(first).toISOString().slice(0, 10)}, ${utc(first)}–${utc(last)} UTC; parts ran side by side where that is shorter than the sum).`);
-  out('* **The machine was shared and loaded** while the study ran (two other engineers building C++, running tests and');
-  out('  benchmarks on the same 2 cores; load average up to 13; a LeNet-5 baseline epoch took 8–80 s). Trials of one');
-  out('  comparison are interleaved epoch by epoch, so load hits them alike within a round; when the load changes between');
-  out('  rounds, totals weigh the loaded rounds most (see "time saved per round"). Absolute times are not those of an idle machine.');
+  // What the machine was doing besides the study is not in the runs: the person who ran it says so in conditions.md.
+  out(readFileSync(join(STUDY_DIR, 'conditions.md'), 'utf8').trim());
   out('');
 }
 

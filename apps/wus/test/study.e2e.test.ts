@@ -6,13 +6,18 @@ import { promisify } from 'node:util';
 import { writeCifar100Fixture, writeCifar10Fixture } from '@wus/datasets/testing';
 import { describeWithServer, requireServer, testClient, uniqueName } from '@wus/mlflow-js/testing';
 import { LocalRunStore } from '@wus/tracking';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import YAML from 'yaml';
 
 const exec = promisify(execFile);
 const root = join(import.meta.dirname, '../../..');
 const tmp = mkdtempSync(join(tmpdir(), 'wus-study-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+// The study's scripts run on the built CLI and @wus/tracking, as `bash tools/study/run.sh` (which
+// builds them first) runs them; the tests of a clean clone start without any dist/.
+beforeAll(async () => {
+  await exec('npx', ['nx', 'run', '@wus/cli:build', '--outputStyle=static'], { cwd: root, env: { ...process.env, NX_DAEMON: 'false' }, maxBuffer: 64 * 1024 * 1024 });
+}, 300_000);
 
 /** Runs a tools/study script as the README does, with the study's store and MLflow in `env`. */
 async function tool(script: string, args: string[], env: Record<string, string>): Promise<{ code: number; stderr: string }> {

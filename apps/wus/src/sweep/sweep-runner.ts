@@ -75,8 +75,9 @@ export class SweepRunner {
         for (let i = 0; i < (options.workers ?? 0); i++) workers.push(this.startWorker(i + 1, options.redis!, options.queue));
         await this.waitUntilSettled(sweep.id, plan, queue, options.pollMs ?? 1000, options.redis!);
       }
-      const statuses = trialStatuses(plan, await trialRuns(this.store, sweep.id), await queue.failed(sweep.id));
-      const rows = await this.results.rows(plan, await trialRuns(this.store, sweep.id));
+      const settledRuns = await trialRuns(this.store, sweep.id);
+      const statuses = trialStatuses(plan, settledRuns, await queue.failed(sweep.id));
+      const rows = await this.results.rows(plan, settledRuns);
       await this.results.log(sweep, plan, rows);
       const failed = statuses.filter((s) => s.state === 'failed').length;
       await sweep.setTags({ 'wus.sweep.failed': failed });
